@@ -1,0 +1,12 @@
+DROP TABLE audit_log;
+DROP TABLE mail_outbox;
+DROP TABLE login_failures;
+DROP TABLE password_resets;
+DROP TABLE refresh_tokens;
+DROP TABLE sessions;
+DROP TABLE user_stores;
+DROP TABLE users;
+DROP TABLE stores;
+DROP TABLE tenants;
+DROP FUNCTION karat_platform();
+DROP FUNCTION karat_tenant();

@@ -1,0 +1,221 @@
+//! Database access: the pool, the tenant transaction, migrations.
+
+pub mod embedded;
+pub mod schema;
+
+use diesel::prelude::*;
+use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+use diesel_async::pooled_connection::deadpool::Pool;
+use diesel_async::{
+    AnsiTransactionManager, AsyncConnection, AsyncPgConnection, RunQueryDsl, TransactionManager,
+};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use uuid::Uuid;
+
+use crate::http::error::ApiError;
+
+/// Migrations compiled into the binary.
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+/// A pooled connection.
+pub type Conn = AsyncPgConnection;
+
+/// The connection pool plus the one sanctioned way to use it.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<AsyncPgConnection>,
+}
+
+impl Db {
+    /// Builds a pool (connections are opened lazily).
+    pub fn connect(url: &str, size: usize) -> anyhow::Result<Self> {
+        let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
+        let pool = Pool::builder(manager)
+            .max_size(size)
+            .wait_timeout(Some(std::time::Duration::from_secs(5)))
+            .create_timeout(Some(std::time::Duration::from_secs(5)))
+            .runtime(deadpool_runtime())
+            .build()?;
+        Ok(Db { pool })
+    }
+
+    async fn conn(&self) -> Result<deadpool::managed::Object<AsyncDieselConnectionManager<Conn>>, ApiError> {
+        self.pool.get().await.map_err(ApiError::from)
+    }
+
+    /// Runs `f` in a transaction scoped to one tenant: RLS sees only that tenant's rows.
+    pub async fn tenant_tx<R>(
+        &self,
+        tenant_id: Uuid,
+        user_id: Uuid,
+        f: impl AsyncFnOnce(&mut Conn) -> Result<R, ApiError>,
+    ) -> Result<R, ApiError> {
+        let mut conn = self.conn().await?;
+        let conn: &mut Conn = &mut conn;
+        AnsiTransactionManager::begin_transaction(conn).await?;
+        let result = match diesel::select((
+            set_config("app.tenant_id", tenant_id.to_string(), true),
+            set_config("app.user_id", user_id.to_string(), true),
+        ))
+        .execute(conn)
+        .await
+        {
+            Ok(_) => f(conn).await,
+            Err(e) => Err(e.into()),
+        };
+        finish(conn, result).await
+    }
+
+    /// Runs `f` on the explicit platform path: authentication and platform-admin
+    /// work that must see across tenants. Callers audit what they change.
+    pub async fn platform_tx<R>(
+        &self,
+        f: impl AsyncFnOnce(&mut Conn) -> Result<R, ApiError>,
+    ) -> Result<R, ApiError> {
+        let mut conn = self.conn().await?;
+        let conn: &mut Conn = &mut conn;
+        AnsiTransactionManager::begin_transaction(conn).await?;
+        let result = match diesel::select(set_config("app.platform", "on".to_string(), true))
+            .execute(conn)
+            .await
+        {
+            Ok(_) => f(conn).await,
+            Err(e) => Err(e.into()),
+        };
+        finish(conn, result).await
+    }
+
+    /// A plain connection outside any tenant (health checks, role checks).
+    pub async fn with_conn<R>(
+        &self,
+        f: impl AsyncFnOnce(&mut Conn) -> Result<R, ApiError>,
+    ) -> Result<R, ApiError> {
+        let mut conn = self.conn().await?;
+        f(&mut conn).await
+    }
+}
+
+async fn finish<R>(conn: &mut Conn, result: Result<R, ApiError>) -> Result<R, ApiError> {
+    match result {
+        Ok(value) => {
+            AnsiTransactionManager::commit_transaction(conn).await?;
+            Ok(value)
+        }
+        Err(e) => {
+            if let Err(rollback) = AnsiTransactionManager::rollback_transaction(conn).await {
+                tracing::warn!(error = %rollback, "rollback failed");
+            }
+            Err(e)
+        }
+    }
+}
+
+fn deadpool_runtime() -> deadpool::Runtime {
+    deadpool::Runtime::Tokio1
+}
+
+diesel::define_sql_function! {
+    /// PostgreSQL `set_config(name, value, is_local)`.
+    fn set_config(name: diesel::sql_types::Text, value: diesel::sql_types::Text, is_local: diesel::sql_types::Bool) -> diesel::sql_types::Text;
+}
+
+/// Applies pending migrations as the owner and grants the app role what it may do.
+pub async fn migrate(owner_url: &str, app_role: &str) -> anyhow::Result<()> {
+    let conn = AsyncPgConnection::establish(owner_url).await?;
+    let conn = tokio::task::spawn_blocking(move || -> anyhow::Result<AsyncPgConnection> {
+        let mut harness = diesel_async::AsyncMigrationHarness::new(conn);
+        let applied = harness
+            .run_pending_migrations(MIGRATIONS)
+            .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+        for m in applied {
+            tracing::info!(migration = %m, "applied migration");
+        }
+        Ok(harness.into_inner())
+    })
+    .await??;
+    grant_app_role(conn, app_role).await
+}
+
+/// Reverts every migration (used by the migration round-trip test and `migrate --revert-all`).
+pub async fn revert_all(owner_url: &str) -> anyhow::Result<()> {
+    let conn = AsyncPgConnection::establish(owner_url).await?;
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        let mut harness = diesel_async::AsyncMigrationHarness::new(conn);
+        harness
+            .revert_all_migrations(MIGRATIONS)
+            .map_err(|e| anyhow::anyhow!("revert failed: {e}"))?;
+        Ok(())
+    })
+    .await?
+}
+
+async fn grant_app_role(mut conn: AsyncPgConnection, app_role: &str) -> anyhow::Result<()> {
+    use diesel_async::SimpleAsyncConnection;
+    if !app_role.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        anyhow::bail!("app role name {app_role:?} must be alphanumeric");
+    }
+    conn.batch_execute(&format!(
+        "GRANT USAGE ON SCHEMA public TO {app_role};
+         GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {app_role};
+         REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {app_role};
+         REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON __diesel_schema_migrations FROM {app_role};
+         GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {app_role};"
+    ))
+    .await?;
+    Ok(())
+}
+
+/// The newest migration version compiled in, and whether the database has it.
+pub async fn migrations_current(conn: &mut Conn) -> Result<bool, ApiError> {
+    use diesel::migration::MigrationSource;
+    let latest = MigrationSource::<diesel::pg::Pg>::migrations(&MIGRATIONS)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?
+        .iter()
+        .map(|m| m.name().version().to_string())
+        .max()
+        .unwrap_or_default();
+    diesel::table! {
+        __diesel_schema_migrations (version) {
+            version -> VarChar,
+        }
+    }
+    let found: Option<String> = __diesel_schema_migrations::table
+        .select(diesel::dsl::max(__diesel_schema_migrations::version))
+        .first(conn)
+        .await?;
+    Ok(found.as_deref() == Some(latest.as_str()))
+}
+
+/// Role attributes that must never be true for the runtime connection.
+#[derive(QueryableByName, Debug)]
+pub struct RoleFlags {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub name: String,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub superuser: bool,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub bypass_rls: bool,
+}
+
+/// `serve` refuses to run as a superuser or a BYPASSRLS role: RLS would not hold.
+pub async fn check_runtime_role(db: &Db) -> anyhow::Result<String> {
+    let flags: RoleFlags = db
+        .with_conn(async |c| {
+            Ok(diesel::sql_query(
+                "SELECT rolname::text AS name, rolsuper AS superuser, rolbypassrls AS bypass_rls \
+                 FROM pg_roles WHERE rolname = current_user",
+            )
+            .get_result(c)
+            .await?)
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot query the database: {e:?}"))?;
+    if flags.superuser || flags.bypass_rls {
+        anyhow::bail!(
+            "refusing to start: database role {:?} is a superuser or has BYPASSRLS, so row-level \
+             security would not protect tenants. Connect DATABASE_URL as an ordinary role.",
+            flags.name
+        );
+    }
+    Ok(flags.name)
+}

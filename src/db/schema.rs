@@ -1,0 +1,144 @@
+// Kept in step with migrations/ by hand (see diesel.toml).
+
+diesel::table! {
+    tenants (id) {
+        id -> Uuid,
+        name -> Text,
+        slug -> Text,
+        country -> Text,
+        currency -> Text,
+        time_zone -> Text,
+        locale -> Text,
+        plan -> Text,
+        status -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    stores (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        name -> Text,
+        code -> Text,
+        address -> Nullable<Text>,
+        city -> Nullable<Text>,
+        time_zone -> Text,
+        active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Uuid,
+        tenant_id -> Nullable<Uuid>,
+        name -> Text,
+        email -> Text,
+        phone -> Nullable<Text>,
+        role -> Text,
+        manager_id -> Nullable<Uuid>,
+        password_hash -> Nullable<Text>,
+        active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    user_stores (user_id, store_id) {
+        tenant_id -> Uuid,
+        user_id -> Uuid,
+        store_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        tenant_id -> Nullable<Uuid>,
+        device -> Nullable<Text>,
+        ip -> Nullable<Text>,
+        created_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (token_hash) {
+        token_hash -> Bytea,
+        session_id -> Uuid,
+        created_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    password_resets (token_hash) {
+        token_hash -> Bytea,
+        user_id -> Uuid,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    login_failures (email) {
+        email -> Text,
+        failures -> Int4,
+        window_started_at -> Timestamptz,
+        locked_until -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    mail_outbox (id) {
+        id -> Uuid,
+        to_email -> Text,
+        subject -> Text,
+        body -> Text,
+        created_at -> Timestamptz,
+        sent_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Uuid,
+        tenant_id -> Nullable<Uuid>,
+        actor_id -> Nullable<Uuid>,
+        actor_name -> Nullable<Text>,
+        entity -> Text,
+        entity_id -> Nullable<Text>,
+        action -> Text,
+        changes -> Nullable<Jsonb>,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(stores -> tenants (tenant_id));
+diesel::joinable!(user_stores -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    tenants,
+    stores,
+    users,
+    user_stores,
+    sessions,
+    refresh_tokens,
+    password_resets,
+    login_failures,
+    mail_outbox,
+    audit_log,
+);

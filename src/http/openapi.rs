@@ -1,0 +1,42 @@
+//! The OpenAPI 3.1 document, generated from the handlers.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::{audit, auth, stores, tenants, users};
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+/// Karat's API.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Karat API", description = "Multi-tenant CRM for jewellery retailers. Errors are RFC 9457 application/problem+json; lists use cursor paging (`cursor`, `limit`, `next_cursor`)."),
+    modifiers(&BearerAuth),
+    paths(
+        auth::routes::login, auth::routes::refresh, auth::routes::logout, auth::routes::me,
+        auth::routes::forgot, auth::routes::reset, auth::routes::change_password,
+        auth::routes::list_sessions, auth::routes::revoke_session,
+        tenants::list, tenants::create, tenants::get_one, tenants::update, tenants::create_admin,
+        stores::list, stores::create, stores::get_one, stores::update,
+        users::list, users::create, users::get_one, users::update,
+        audit::list,
+    ),
+    tags(
+        (name = "auth", description = "Sign-in, tokens, passwords and sessions"),
+        (name = "tenants", description = "Jewellery businesses (platform admins)"),
+        (name = "stores", description = "Showrooms"),
+        (name = "users", description = "People and their roles"),
+        (name = "audit", description = "Who changed what"),
+    )
+)]
+pub struct ApiDoc;

@@ -1,0 +1,14 @@
+//! Karat: a multi-tenant, real-time CRM for jewellery retailers.
+
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod http;
+pub mod mail;
+pub mod server;
+pub mod state;
+pub mod stores;
+pub mod tenants;
+pub mod users;

@@ -1,0 +1,137 @@
+//! Start-up: database (embedded or external), migrations, state, HTTP server.
+
+use std::io::IsTerminal;
+use std::net::TcpListener;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+use secrecy::ExposeSecret;
+
+use crate::auth::tokens::JwtKeys;
+use crate::config::{DbConfig, LogFormat, ServeConfig};
+use crate::db::embedded::{self, EmbeddedPg};
+use crate::db::{self, Db};
+use crate::mail::Mailer;
+use crate::state::AppState;
+
+/// Connection strings for the runtime and migration roles, and the embedded
+/// cluster when one was started (stopped when this is dropped).
+pub struct Database {
+    pub app_url: String,
+    pub owner_url: String,
+    pub embedded: Option<EmbeddedPg>,
+}
+
+/// Opens the configured database, starting the embedded cluster when no URL is set.
+pub async fn open_database(cfg: &DbConfig) -> anyhow::Result<Database> {
+    if let Some(url) = &cfg.database_url {
+        let app_url = url.expose_secret().to_string();
+        let owner_url = cfg
+            .database_owner_url
+            .as_ref()
+            .map(|u| u.expose_secret().to_string())
+            .unwrap_or_else(|| app_url.clone());
+        return Ok(Database { app_url, owner_url, embedded: None });
+    }
+    let data_dir = cfg.data_dir.clone();
+    let pg = tokio::task::spawn_blocking(move || EmbeddedPg::start(&data_dir)).await??;
+    pg.ensure_database("karat").await?;
+    Ok(Database {
+        app_url: pg.url(embedded::APP_ROLE, "karat"),
+        owner_url: pg.url(embedded::OWNER_ROLE, "karat"),
+        embedded: Some(pg),
+    })
+}
+
+impl Database {
+    /// Migrates as the owner and grants the runtime role; returns its pool.
+    pub async fn migrate_and_connect(&self, pool_size: usize) -> anyhow::Result<Db> {
+        let db = Db::connect(&self.app_url, pool_size)?;
+        let role = db::check_runtime_role(&db).await?;
+        db::migrate(&self.owner_url, &role).await?;
+        Ok(db)
+    }
+}
+
+/// Sets up logging: JSON when stdout is not a terminal (or when asked).
+pub fn init_tracing(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
+    let json = match format {
+        LogFormat::Json => true,
+        LogFormat::Pretty => false,
+        LogFormat::Auto => !std::io::stdout().is_terminal(),
+    };
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = if json { builder.json().flatten_event(true).try_init() } else { builder.try_init() };
+}
+
+/// The access-token secret: configured, or generated once into the data dir.
+pub fn jwt_secret(cfg: &ServeConfig, data_dir: &Path) -> anyhow::Result<Vec<u8>> {
+    if let Some(s) = &cfg.jwt_secret {
+        let s = s.expose_secret().as_bytes().to_vec();
+        anyhow::ensure!(s.len() >= 32, "KARAT_JWT_SECRET must be at least 32 bytes");
+        return Ok(s);
+    }
+    let path = data_dir.join("jwt-secret");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        return Ok(existing.trim().as_bytes().to_vec());
+    }
+    std::fs::create_dir_all(data_dir)?;
+    let secret = format!("{}{}", crate::auth::tokens::random_token(), crate::auth::tokens::random_token());
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    std::io::Write::write_all(&mut f, secret.as_bytes())?;
+    Ok(secret.into_bytes())
+}
+
+/// Builds the shared state.
+pub fn build_state(db: Db, cfg: &ServeConfig, data_dir: &Path) -> anyhow::Result<AppState> {
+    let jwt = JwtKeys::new(&jwt_secret(cfg, data_dir)?);
+    let mailer = Mailer::new(cfg.smtp_url.as_ref(), &cfg.mail_from)?;
+    Ok(AppState::new(db, jwt, mailer, Arc::new(cfg.clone())))
+}
+
+/// Runs the HTTP server on `listener` until it is stopped (Ctrl-C, SIGTERM).
+pub async fn run_http(state: AppState, listener: TcpListener, workers: Option<usize>) -> anyhow::Result<()> {
+    let state = actix_web::web::Data::new(state);
+    let mut server = actix_web::HttpServer::new(move || crate::http::app(state.clone()))
+        .listen(listener)?
+        .shutdown_timeout(10);
+    if let Some(w) = workers {
+        server = server.workers(w.max(1));
+    }
+    server.run().await?;
+    Ok(())
+}
+
+/// `karat serve`.
+pub async fn serve(dbc: DbConfig, cfg: ServeConfig, demo: bool) -> anyhow::Result<()> {
+    let mut database = open_database(&dbc).await?;
+    let result = async {
+        let db = database.migrate_and_connect(dbc.db_pool_size).await?;
+        if demo {
+            crate::demo::load(&db).await?;
+        }
+        let listener = TcpListener::bind(cfg.addr).with_context(|| format!("cannot listen on {}", cfg.addr))?;
+        let state = build_state(db, &cfg, &dbc.data_dir)?;
+        let url = format!("http://{}", listener.local_addr()?);
+        tracing::info!(%url, "Karat is running");
+        println!("\n  Karat is running at {url}\n");
+        if demo {
+            crate::demo::print_credentials();
+        }
+        run_http(state, listener, cfg.workers).await
+    }
+    .await;
+    if let Some(pg) = database.embedded.as_mut() {
+        pg.stop();
+    }
+    result
+}

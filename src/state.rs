@@ -1,0 +1,55 @@
+//! Shared application state handed to every handler.
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use crate::auth::tokens::JwtKeys;
+use crate::config::ServeConfig;
+use crate::db::Db;
+use crate::http::metrics::Metrics;
+use crate::mail::Mailer;
+
+/// Everything a request handler may need.
+pub struct AppState {
+    pub db: Db,
+    pub jwt: JwtKeys,
+    pub mailer: Mailer,
+    pub config: Arc<ServeConfig>,
+    pub metrics: Metrics,
+    /// Login and password-reset attempts per client IP, checked before any hashing.
+    pub auth_ip_limiter: DefaultKeyedRateLimiter<String>,
+    /// Bounds concurrent password hashes so a flood cannot take every core.
+    pub hash_slots: tokio::sync::Semaphore,
+}
+
+impl AppState {
+    /// Builds the state.
+    pub fn new(db: Db, jwt: JwtKeys, mailer: Mailer, config: Arc<ServeConfig>) -> Self {
+        let per_minute = NonZeroU32::new(config.login_ip_per_minute.max(1)).expect("non-zero");
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        AppState {
+            db,
+            jwt,
+            mailer,
+            metrics: Metrics::new(),
+            auth_ip_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            hash_slots: tokio::sync::Semaphore::new(cores),
+            config,
+        }
+    }
+
+    /// 429 with the wait when `ip` has used its login budget.
+    pub fn check_auth_ip(&self, ip: Option<&str>) -> Result<(), crate::http::error::ApiError> {
+        let key = ip.unwrap_or("unknown").to_string();
+        self.auth_ip_limiter.check_key(&key).map_err(|not_until| {
+            let wait = not_until.wait_time_from(governor::clock::Clock::now(
+                &governor::clock::DefaultClock::default(),
+            ));
+            crate::http::error::ApiError::TooManyRequests {
+                retry_after: wait.as_secs().max(1),
+            }
+        })
+    }
+}
