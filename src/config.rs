@@ -50,7 +50,11 @@ pub struct ServeConfig {
     #[arg(long, env = "KARAT_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<SecretString>,
     /// Sender address for outgoing mail.
-    #[arg(long, env = "KARAT_MAIL_FROM", default_value = "Karat <no-reply@karat.local>")]
+    #[arg(
+        long,
+        env = "KARAT_MAIL_FROM",
+        default_value = "Karat <no-reply@karat.local>"
+    )]
     pub mail_from: String,
     /// Login attempts allowed per client IP per minute (all outcomes).
     #[arg(long, env = "KARAT_LOGIN_IP_PER_MINUTE", default_value_t = 30)]

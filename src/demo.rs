@@ -15,31 +15,117 @@ use crate::tenants::NewTenant;
 pub const DEMO_PASSWORD: &str = "karat-demo-2026";
 
 /// (email, name, role, phone, store codes)
-type DemoUser = (&'static str, &'static str, Role, &'static str, &'static [&'static str]);
+type DemoUser = (
+    &'static str,
+    &'static str,
+    Role,
+    &'static str,
+    &'static [&'static str],
+);
 
 const DEMO_USERS: [DemoUser; 6] = [
-    ("owner@demo.test", "Priya Raghavan", Role::BusinessAdmin, "+919845012345", &[]),
-    ("manager@demo.test", "Arjun Mehta", Role::Manager, "+919900112233", &["BLR-MG"]),
-    ("sales@demo.test", "Kavya Iyer", Role::SalesRep, "+919886554433", &["BLR-MG"]),
-    ("telecaller@demo.test", "Rohit Sharma", Role::Telecaller, "+917019223344", &["BLR-MG"]),
-    ("marketing@demo.test", "Sneha Kulkarni", Role::Marketing, "+918123456789", &["BLR-MG", "CHN-TN"]),
-    ("manager2@demo.test", "Lakshmi Narayanan", Role::Manager, "+919444012345", &["CHN-TN"]),
+    (
+        "owner@demo.test",
+        "Priya Raghavan",
+        Role::BusinessAdmin,
+        "+919845012345",
+        &[],
+    ),
+    (
+        "manager@demo.test",
+        "Arjun Mehta",
+        Role::Manager,
+        "+919900112233",
+        &["BLR-MG"],
+    ),
+    (
+        "sales@demo.test",
+        "Kavya Iyer",
+        Role::SalesRep,
+        "+919886554433",
+        &["BLR-MG"],
+    ),
+    (
+        "telecaller@demo.test",
+        "Rohit Sharma",
+        Role::Telecaller,
+        "+917019223344",
+        &["BLR-MG"],
+    ),
+    (
+        "marketing@demo.test",
+        "Sneha Kulkarni",
+        Role::Marketing,
+        "+918123456789",
+        &["BLR-MG", "CHN-TN"],
+    ),
+    (
+        "manager2@demo.test",
+        "Lakshmi Narayanan",
+        Role::Manager,
+        "+919444012345",
+        &["CHN-TN"],
+    ),
 ];
 
 /// Loads the demo tenants and users unless they exist.
 pub async fn load(db: &Db) -> anyhow::Result<()> {
     let hash = password::hash(DEMO_PASSWORD.to_string()).await?;
     db.platform_tx(async |c| {
-        ensure_user(c, None, "platform@karat.test", "Karat Support", Role::PlatformAdmin, None, &hash, &[]).await?;
+        ensure_user(
+            c,
+            None,
+            "platform@karat.test",
+            "Karat Support",
+            Role::PlatformAdmin,
+            None,
+            &hash,
+            &[],
+        )
+        .await?;
         let demo = ensure_tenant(c, "Lakshmi Jewellers", "demo").await?;
-        ensure_store(c, demo, "BLR-MG", "MG Road Showroom", "12, Mahatma Gandhi Road", "Bengaluru").await?;
-        ensure_store(c, demo, "CHN-TN", "T. Nagar Showroom", "45, Usman Road, T. Nagar", "Chennai").await?;
+        ensure_store(
+            c,
+            demo,
+            "BLR-MG",
+            "MG Road Showroom",
+            "12, Mahatma Gandhi Road",
+            "Bengaluru",
+        )
+        .await?;
+        ensure_store(
+            c,
+            demo,
+            "CHN-TN",
+            "T. Nagar Showroom",
+            "45, Usman Road, T. Nagar",
+            "Chennai",
+        )
+        .await?;
         for (email, name, role, phone, codes) in DEMO_USERS {
             ensure_user(c, Some(demo), email, name, role, Some(phone), &hash, codes).await?;
         }
         let other = ensure_tenant(c, "Kanchan Gold House", "other").await?;
-        ensure_store(c, other, "PUN-FC", "FC Road Showroom", "8, Fergusson College Road", "Pune").await?;
-        ensure_user(c, Some(other), "owner@other.test", "Vikram Joshi", Role::BusinessAdmin, Some("+919822098220"), &hash, &[]).await?;
+        ensure_store(
+            c,
+            other,
+            "PUN-FC",
+            "FC Road Showroom",
+            "8, Fergusson College Road",
+            "Pune",
+        )
+        .await?;
+        ensure_user(
+            c,
+            Some(other),
+            "owner@other.test",
+            "Vikram Joshi",
+            Role::BusinessAdmin,
+            Some("+919822098220"),
+            &hash,
+            &[],
+        )
+        .await?;
         Ok(())
     })
     .await
@@ -49,7 +135,13 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
 }
 
 async fn ensure_tenant(c: &mut crate::db::Conn, name: &str, slug: &str) -> Result<Uuid, ApiError> {
-    if let Some(id) = tenants::table.filter(tenants::slug.eq(slug)).select(tenants::id).first(c).await.optional()? {
+    if let Some(id) = tenants::table
+        .filter(tenants::slug.eq(slug))
+        .select(tenants::id)
+        .first(c)
+        .await
+        .optional()?
+    {
         return Ok(id);
     }
     let t = NewTenant {
@@ -65,7 +157,14 @@ async fn ensure_tenant(c: &mut crate::db::Conn, name: &str, slug: &str) -> Resul
     Ok(crate::tenants::insert(c, &t).await?.id)
 }
 
-async fn ensure_store(c: &mut crate::db::Conn, tenant: Uuid, code: &str, name: &str, address: &str, city: &str) -> Result<(), ApiError> {
+async fn ensure_store(
+    c: &mut crate::db::Conn,
+    tenant: Uuid,
+    code: &str,
+    name: &str,
+    address: &str,
+    city: &str,
+) -> Result<(), ApiError> {
     diesel::insert_into(stores::table)
         .values((
             stores::id.eq(Uuid::now_v7()),
@@ -94,7 +193,11 @@ async fn ensure_user(
     hash: &str,
     store_codes: &[&str],
 ) -> Result<(), ApiError> {
-    let exists: i64 = users::table.filter(users::email.eq(email)).count().get_result(c).await?;
+    let exists: i64 = users::table
+        .filter(users::email.eq(email))
+        .count()
+        .get_result(c)
+        .await?;
     if exists > 0 {
         return Ok(());
     }
@@ -120,9 +223,18 @@ async fn ensure_user(
             .await?;
         let rows: Vec<_> = ids
             .into_iter()
-            .map(|s| (user_stores::tenant_id.eq(t), user_stores::user_id.eq(id), user_stores::store_id.eq(s)))
+            .map(|s| {
+                (
+                    user_stores::tenant_id.eq(t),
+                    user_stores::user_id.eq(id),
+                    user_stores::store_id.eq(s),
+                )
+            })
             .collect();
-        diesel::insert_into(user_stores::table).values(rows).execute(c).await?;
+        diesel::insert_into(user_stores::table)
+            .values(rows)
+            .execute(c)
+            .await?;
     }
     Ok(())
 }
@@ -132,7 +244,12 @@ pub fn print_credentials() {
     println!("  Demo logins (password for all: {DEMO_PASSWORD}):");
     println!("    platform admin   platform@karat.test");
     for (email, name, role, _, _) in DEMO_USERS {
-        println!("    {:<16} {email:<24} {name}", role.as_str().replace('_', " "));
+        println!(
+            "    {:<16} {email:<24} {name}",
+            role.as_str().replace('_', " ")
+        );
     }
-    println!("    other tenant     owner@other.test         (business admin of Kanchan Gold House)\n");
+    println!(
+        "    other tenant     owner@other.test         (business admin of Kanchan Gold House)\n"
+    );
 }

@@ -29,7 +29,9 @@ impl Mailer {
     /// From configuration; an invalid SMTP URL or sender is a start-up error.
     pub fn new(smtp_url: Option<&secrecy::SecretString>, from: &str) -> anyhow::Result<Self> {
         let smtp = smtp_url
-            .map(|u| AsyncSmtpTransport::<Tokio1Executor>::from_url(u.expose_secret()).map(|b| b.build()))
+            .map(|u| {
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(u.expose_secret()).map(|b| b.build())
+            })
             .transpose()
             .map_err(|e| anyhow::anyhow!("KARAT_SMTP_URL is invalid: {e}"))?;
         let from = from
@@ -86,10 +88,11 @@ impl Mailer {
                         })
                         .await;
                 }
-                Err(e) => tracing::warn!(mail.id = %id, error = %e, "SMTP delivery failed; mail kept in outbox"),
+                Err(e) => {
+                    tracing::warn!(mail.id = %id, error = %e, "SMTP delivery failed; mail kept in outbox")
+                }
             },
             Err(e) => tracing::warn!(mail.id = %id, error = %e, "could not build mail"),
         }
     }
 }
-

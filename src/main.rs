@@ -9,7 +9,11 @@ use karat::config::{DbConfig, LogFormat, ServeConfig};
 use karat::server;
 
 #[derive(Parser)]
-#[command(name = "karat", version, about = "Karat: a real-time CRM for jewellery retailers")]
+#[command(
+    name = "karat",
+    version,
+    about = "Karat: a real-time CRM for jewellery retailers"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -98,7 +102,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { db, serve, demo } => server::serve(db, serve, demo).await,
         Command::Openapi => {
             use utoipa::OpenApi;
-            println!("{}", karat::http::openapi::ApiDoc::openapi().to_pretty_json()?);
+            println!(
+                "{}",
+                karat::http::openapi::ApiDoc::openapi().to_pretty_json()?
+            );
             Ok(())
         }
         Command::Migrate { db } => with_db(&db, async |_| Ok(())).await,
@@ -115,7 +122,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// Opens and migrates the database, runs `f`, stops an embedded cluster.
-async fn with_db(cfg: &DbConfig, f: impl AsyncFnOnce(&karat::db::Db) -> anyhow::Result<()>) -> anyhow::Result<()> {
+async fn with_db(
+    cfg: &DbConfig,
+    f: impl AsyncFnOnce(&karat::db::Db) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let mut database = server::open_database(cfg).await?;
     let result = async {
         let pool = database.migrate_and_connect(2).await?;
@@ -132,11 +142,17 @@ async fn admin(db: &karat::db::Db, task: AdminTask) -> anyhow::Result<()> {
     use diesel::ExpressionMethods;
     use karat::db::schema::users;
     match task {
-        AdminTask::CreatePlatformAdmin { email, name, password } => {
+        AdminTask::CreatePlatformAdmin {
+            email,
+            name,
+            password,
+        } => {
             let email = email.trim().to_lowercase();
             karat::auth::password::check_policy("password", password.expose_secret(), Some(&email))
                 .map_err(|e| anyhow::anyhow!("{}", e.problem().detail.unwrap_or_default()))?;
-            let hash = karat::auth::password::hash(password.expose_secret().to_string()).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let hash = karat::auth::password::hash(password.expose_secret().to_string())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             db.platform_tx(async |c| {
                 diesel::insert_into(users::table)
                     .values((
@@ -155,7 +171,15 @@ async fn admin(db: &karat::db::Db, task: AdminTask) -> anyhow::Result<()> {
             .context("creating platform admin")?;
             println!("Platform admin {email} created.");
         }
-        AdminTask::CreateTenant { name, slug, country, currency, time_zone, locale, plan } => {
+        AdminTask::CreateTenant {
+            name,
+            slug,
+            country,
+            currency,
+            time_zone,
+            locale,
+            plan,
+        } => {
             let t = karat::tenants::NewTenant {
                 name,
                 slug,
@@ -171,7 +195,10 @@ async fn admin(db: &karat::db::Db, task: AdminTask) -> anyhow::Result<()> {
                 .platform_tx(async |c| karat::tenants::insert(c, &t).await)
                 .await
                 .map_err(|e| anyhow::anyhow!("{}", e.problem().detail.unwrap_or_default()))?;
-            println!("Tenant {} created with id {}. Create its first business admin from the platform admin screen or POST /api/v1/tenants/{}/admins.", tenant.slug, tenant.id, tenant.id);
+            println!(
+                "Tenant {} created with id {}. Create its first business admin from the platform admin screen or POST /api/v1/tenants/{}/admins.",
+                tenant.slug, tenant.id, tenant.id
+            );
         }
     }
     Ok(())

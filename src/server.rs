@@ -33,7 +33,11 @@ pub async fn open_database(cfg: &DbConfig) -> anyhow::Result<Database> {
             .as_ref()
             .map(|u| u.expose_secret().to_string())
             .unwrap_or_else(|| app_url.clone());
-        return Ok(Database { app_url, owner_url, embedded: None });
+        return Ok(Database {
+            app_url,
+            owner_url,
+            embedded: None,
+        });
     }
     let data_dir = cfg.data_dir.clone();
     let pg = tokio::task::spawn_blocking(move || EmbeddedPg::start(&data_dir)).await??;
@@ -58,14 +62,19 @@ impl Database {
 /// Sets up logging: JSON when stdout is not a terminal (or when asked).
 pub fn init_tracing(format: LogFormat) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
     let json = match format {
         LogFormat::Json => true,
         LogFormat::Pretty => false,
         LogFormat::Auto => !std::io::stdout().is_terminal(),
     };
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    let _ = if json { builder.json().flatten_event(true).try_init() } else { builder.try_init() };
+    let _ = if json {
+        builder.json().flatten_event(true).try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 /// The access-token secret: configured, or generated once into the data dir.
@@ -80,7 +89,11 @@ pub fn jwt_secret(cfg: &ServeConfig, data_dir: &Path) -> anyhow::Result<Vec<u8>>
         return Ok(existing.trim().as_bytes().to_vec());
     }
     std::fs::create_dir_all(data_dir)?;
-    let secret = format!("{}{}", crate::auth::tokens::random_token(), crate::auth::tokens::random_token());
+    let secret = format!(
+        "{}{}",
+        crate::auth::tokens::random_token(),
+        crate::auth::tokens::random_token()
+    );
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -99,7 +112,11 @@ pub fn build_state(db: Db, cfg: &ServeConfig, data_dir: &Path) -> anyhow::Result
 }
 
 /// Runs the HTTP server on `listener` until it is stopped (Ctrl-C, SIGTERM).
-pub async fn run_http(state: AppState, listener: TcpListener, workers: Option<usize>) -> anyhow::Result<()> {
+pub async fn run_http(
+    state: AppState,
+    listener: TcpListener,
+    workers: Option<usize>,
+) -> anyhow::Result<()> {
     let state = actix_web::web::Data::new(state);
     let mut server = actix_web::HttpServer::new(move || crate::http::app(state.clone()))
         .listen(listener)?
@@ -119,7 +136,8 @@ pub async fn serve(dbc: DbConfig, cfg: ServeConfig, demo: bool) -> anyhow::Resul
         if demo {
             crate::demo::load(&db).await?;
         }
-        let listener = TcpListener::bind(cfg.addr).with_context(|| format!("cannot listen on {}", cfg.addr))?;
+        let listener = TcpListener::bind(cfg.addr)
+            .with_context(|| format!("cannot listen on {}", cfg.addr))?;
         let state = build_state(db, &cfg, &dbc.data_dir)?;
         let url = format!("http://{}", listener.local_addr()?);
         tracing::info!(%url, "Karat is running");

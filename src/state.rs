@@ -28,7 +28,9 @@ impl AppState {
     /// Builds the state.
     pub fn new(db: Db, jwt: JwtKeys, mailer: Mailer, config: Arc<ServeConfig>) -> Self {
         let per_minute = NonZeroU32::new(config.login_ip_per_minute.max(1)).expect("non-zero");
-        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
         AppState {
             db,
             jwt,

@@ -133,14 +133,20 @@ pub async fn list(
     let scope = auth.require(Permission::AuditRead)?;
     let limit = page.limit()?;
     let cursor = page.cursor()?;
-    for (name, v) in [("entity", &filter.entity), ("entity_id", &filter.entity_id), ("action", &filter.action)] {
+    for (name, v) in [
+        ("entity", &filter.entity),
+        ("entity_id", &filter.entity_id),
+        ("action", &filter.action),
+    ] {
         if v.as_ref().is_some_and(|s| s.len() > 100) {
             return Err(ApiError::invalid(name, "must be at most 100 characters"));
         }
     }
     let filter = filter.into_inner();
     let query = move |tenant: Option<Uuid>| {
-        let mut q = audit_log::table.select(AuditEntry::as_select()).into_boxed();
+        let mut q = audit_log::table
+            .select(AuditEntry::as_select())
+            .into_boxed();
         q = match tenant {
             Some(t) => q.filter(audit_log::tenant_id.eq(t)),
             None => q.filter(audit_log::tenant_id.is_null()),
@@ -179,7 +185,9 @@ pub async fn list(
             let tenant = auth.tenant()?;
             state
                 .db
-                .tenant_tx(tenant, auth.user_id, async |c| Ok(query(Some(tenant)).load(c).await?))
+                .tenant_tx(tenant, auth.user_id, async |c| {
+                    Ok(query(Some(tenant)).load(c).await?)
+                })
                 .await?
         }
         Scope::Store | Scope::Own => {

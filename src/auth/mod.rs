@@ -80,7 +80,9 @@ fn authenticate(req: &HttpRequest) -> Result<Auth, ApiError> {
     let claims = state
         .jwt
         .verify(token.trim())
-        .ok_or(ApiError::Unauthorized("Your session has expired. Sign in again."))?;
+        .ok_or(ApiError::Unauthorized(
+            "Your session has expired. Sign in again.",
+        ))?;
     let role = Role::parse(&claims.role).ok_or(ApiError::Unauthorized("Invalid token."))?;
     if (role == Role::PlatformAdmin) != claims.tid.is_none() {
         return Err(ApiError::Unauthorized("Invalid token."));

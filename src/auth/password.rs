@@ -22,9 +22,8 @@ static COMMON: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 
 /// A hash of a random password, verified against when the account does not
 /// exist so the response time does not reveal who has an account.
-static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
-    hash_now("no-such-account-0f3c9a").expect("hashing the dummy password")
-});
+static DUMMY_HASH: LazyLock<String> =
+    LazyLock::new(|| hash_now("no-such-account-0f3c9a").expect("hashing the dummy password"));
 
 fn argon2() -> Argon2<'static> {
     // OWASP minimum for argon2id: 19 MiB, 2 iterations, 1 lane.
@@ -43,7 +42,10 @@ pub fn check_policy(field: &str, password: &str, email: Option<&str>) -> Result<
     }
     let lower = password.to_lowercase();
     if COMMON.contains(lower.as_str()) {
-        return Err(ApiError::invalid(field, "is one of the most common passwords; choose another"));
+        return Err(ApiError::invalid(
+            field,
+            "is one of the most common passwords; choose another",
+        ));
     }
     if email.is_some_and(|e| e.eq_ignore_ascii_case(password)) {
         return Err(ApiError::invalid(field, "must not be your email address"));
@@ -91,7 +93,10 @@ mod tests {
         assert!(check_policy("p", "short", None).is_err());
         assert!(check_policy("p", &"x".repeat(129), None).is_err());
         assert!(check_policy("p", "1234567890", None).is_err(), "common");
-        assert!(check_policy("p", "Password123", None).is_err(), "common, any case");
+        assert!(
+            check_policy("p", "Password123", None).is_err(),
+            "common, any case"
+        );
         assert!(check_policy("p", "a@b.example", Some("A@B.example")).is_err());
         assert!(check_policy("p", "tanishq-gold-rate", None).is_ok());
         assert!(COMMON.len() >= 10_000);

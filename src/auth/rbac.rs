@@ -215,7 +215,10 @@ mod tests {
     #[test]
     fn platform_admin_never_reads_customers() {
         assert_eq!(grant(Role::PlatformAdmin, Permission::CustomersRead), None);
-        assert_eq!(grant(Role::PlatformAdmin, Permission::TenantsManage), Some(Scope::Platform));
+        assert_eq!(
+            grant(Role::PlatformAdmin, Permission::TenantsManage),
+            Some(Scope::Platform)
+        );
     }
 
     #[test]
@@ -225,7 +228,12 @@ mod tests {
         assert!(Role::Manager.can_manage_role(Role::Telecaller));
         assert!(!Role::Manager.can_manage_role(Role::Manager));
         assert!(!Role::Manager.can_manage_role(Role::BusinessAdmin));
-        for r in [Role::SalesRep, Role::Telecaller, Role::Marketing, Role::PlatformAdmin] {
+        for r in [
+            Role::SalesRep,
+            Role::Telecaller,
+            Role::Marketing,
+            Role::PlatformAdmin,
+        ] {
             assert!(Role::ALL.iter().all(|t| !r.can_manage_role(*t)));
         }
     }
@@ -236,7 +244,10 @@ mod tests {
             .into_iter()
             .filter(|r| grant(*r, Permission::AuditRead).is_some())
             .collect();
-        assert_eq!(readers, vec![Role::PlatformAdmin, Role::BusinessAdmin, Role::Manager]);
+        assert_eq!(
+            readers,
+            vec![Role::PlatformAdmin, Role::BusinessAdmin, Role::Manager]
+        );
     }
 
     #[test]

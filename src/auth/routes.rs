@@ -56,7 +56,10 @@ struct Account {
 async fn load_account(c: &mut Conn, email: &str) -> Result<Option<Account>, ApiError> {
     let found: Option<(UserRow, Option<String>)> = users::table
         .left_join(tenants::table.on(tenants::id.nullable().eq(users::tenant_id)))
-        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>("lower(users.email) = ").bind::<diesel::sql_types::Text, _>(email))
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(users.email) = ")
+                .bind::<diesel::sql_types::Text, _>(email),
+        )
         .select((UserRow::as_select(), tenants::status.nullable()))
         .first(c)
         .await
@@ -74,7 +77,10 @@ async fn locked_for(c: &mut Conn, email: &str) -> Result<Option<i64>, ApiError> 
         .await
         .optional()?;
     let now = Utc::now();
-    Ok(until.flatten().filter(|t| *t > now).map(|t| (t - now).num_seconds().max(1)))
+    Ok(until
+        .flatten()
+        .filter(|t| *t > now)
+        .map(|t| (t - now).num_seconds().max(1)))
 }
 
 async fn record_failure(state: &AppState, email: &str) -> Result<(), ApiError> {
@@ -123,7 +129,11 @@ fn issue_access(state: &AppState, user: &User, session: Uuid) -> Result<String, 
       (status = 429, description = "Too many attempts; see Retry-After", body = Problem))
 )]
 #[post("/auth/login")]
-pub async fn login(state: web::Data<AppState>, meta: RequestMeta, body: Json<LoginRequest>) -> Result<web::Json<LoginResponse>, ApiError> {
+pub async fn login(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    body: Json<LoginRequest>,
+) -> Result<web::Json<LoginResponse>, ApiError> {
     // Cheap checks first: nothing below the IP budget touches argon2.
     state.check_auth_ip(meta.ip.as_deref())?;
     let email = body.0.email.trim().to_lowercase();
@@ -139,11 +149,21 @@ pub async fn login(state: web::Data<AppState>, meta: RequestMeta, body: Json<Log
         .platform_tx(async |c| Ok((load_account(c, &email).await?, locked_for(c, &email).await?)))
         .await?;
     if let Some(secs) = locked {
-        return Err(ApiError::TooManyRequests { retry_after: secs as u64 });
+        return Err(ApiError::TooManyRequests {
+            retry_after: secs as u64,
+        });
     }
     let ok = {
-        let _slot = state.hash_slots.acquire().await.map_err(|e| ApiError::Internal(e.into()))?;
-        password::verify(pass, account.as_ref().and_then(|a| a.row.password_hash.clone())).await
+        let _slot = state
+            .hash_slots
+            .acquire()
+            .await
+            .map_err(|e| ApiError::Internal(e.into()))?;
+        password::verify(
+            pass,
+            account.as_ref().and_then(|a| a.row.password_hash.clone()),
+        )
+        .await
     };
     let Some(account) = account.filter(|_| ok) else {
         record_failure(&state, &email).await?;
@@ -151,25 +171,42 @@ pub async fn login(state: web::Data<AppState>, meta: RequestMeta, body: Json<Log
         return Err(ApiError::Unauthorized(BAD_CREDENTIALS));
     };
     if !account.row.active {
-        return Err(ApiError::Unauthorized("This account has been deactivated. Ask your administrator."));
+        return Err(ApiError::Unauthorized(
+            "This account has been deactivated. Ask your administrator.",
+        ));
     }
     if account.tenant_status.as_deref() == Some("suspended") {
-        return Err(ApiError::Unauthorized("Your organisation's Karat account is suspended."));
+        return Err(ApiError::Unauthorized(
+            "Your organisation's Karat account is suspended.",
+        ));
     }
     let (user, refresh_token, session) = state
         .db
         .platform_tx(async |c| {
-            diesel::delete(crate::db::schema::login_failures::table.find(&email)).execute(c).await?;
-            let user = user_model::with_stores(c, vec![account.row.clone()]).await?.remove(0);
+            diesel::delete(crate::db::schema::login_failures::table.find(&email))
+                .execute(c)
+                .await?;
+            let user = user_model::with_stores(c, vec![account.row.clone()])
+                .await?
+                .remove(0);
             let (session, token) = open_session(c, &user, &meta).await?;
             Ok((user, token, session))
         })
         .await?;
     let access_token = issue_access(&state, &user, session)?;
-    Ok(web::Json(LoginResponse { access_token, refresh_token, expires_in: ACCESS_TTL_SECS, user }))
+    Ok(web::Json(LoginResponse {
+        access_token,
+        refresh_token,
+        expires_in: ACCESS_TTL_SECS,
+        user,
+    }))
 }
 
-async fn open_session(c: &mut Conn, user: &User, meta: &RequestMeta) -> Result<(Uuid, String), ApiError> {
+async fn open_session(
+    c: &mut Conn,
+    user: &User,
+    meta: &RequestMeta,
+) -> Result<(Uuid, String), ApiError> {
     let session = Uuid::now_v7();
     let token = tokens::random_token();
     diesel::insert_into(sessions::table)
@@ -184,13 +221,50 @@ async fn open_session(c: &mut Conn, user: &User, meta: &RequestMeta) -> Result<(
         .execute(c)
         .await?;
     diesel::insert_into(refresh_tokens::table)
-        .values((refresh_tokens::token_hash.eq(tokens::token_hash(&token)), refresh_tokens::session_id.eq(session)))
+        .values((
+            refresh_tokens::token_hash.eq(tokens::token_hash(&token)),
+            refresh_tokens::session_id.eq(session),
+        ))
         .execute(c)
         .await?;
-    let actor = Actor { tenant_id: user.tenant_id, user_id: Some(user.id), name: Some(user.name.clone()), meta: meta.clone() };
-    audit::record(c, &actor, user.tenant_id, Change { entity: "session", entity_id: Some(session.to_string()), action: "login", changes: None }).await?;
+    let actor = Actor {
+        tenant_id: user.tenant_id,
+        user_id: Some(user.id),
+        name: Some(user.name.clone()),
+        meta: meta.clone(),
+    };
+    audit::record(
+        c,
+        &actor,
+        user.tenant_id,
+        Change {
+            entity: "session",
+            entity_id: Some(session.to_string()),
+            action: "login",
+            changes: None,
+        },
+    )
+    .await?;
     Ok((session, token))
 }
+
+/// (used_at, session, user, revoked_at, expires_at) of a presented refresh token.
+type TokenRow = (
+    Option<DateTime<Utc>>,
+    Uuid,
+    Uuid,
+    Option<DateTime<Utc>>,
+    DateTime<Utc>,
+);
+
+/// (id, device, ip, created_at, last_seen_at) of a session.
+type SessionRow = (
+    Uuid,
+    Option<String>,
+    Option<String>,
+    DateTime<Utc>,
+    DateTime<Utc>,
+);
 
 enum Refreshed {
     Ok(User, String, Uuid),
@@ -205,7 +279,11 @@ enum Refreshed {
     responses((status = 200, body = LoginResponse), (status = 401, body = Problem))
 )]
 #[post("/auth/refresh")]
-pub async fn refresh(state: web::Data<AppState>, meta: RequestMeta, body: Json<RefreshRequest>) -> Result<web::Json<LoginResponse>, ApiError> {
+pub async fn refresh(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    body: Json<RefreshRequest>,
+) -> Result<web::Json<LoginResponse>, ApiError> {
     if body.0.refresh_token.len() > 200 {
         return Err(ApiError::Unauthorized("Invalid refresh token."));
     }
@@ -213,10 +291,16 @@ pub async fn refresh(state: web::Data<AppState>, meta: RequestMeta, body: Json<R
     let outcome = state
         .db
         .platform_tx(async |c| {
-            let found: Option<(Option<DateTime<Utc>>, Uuid, Uuid, Option<DateTime<Utc>>, DateTime<Utc>)> = refresh_tokens::table
+            let found: Option<TokenRow> = refresh_tokens::table
                 .inner_join(sessions::table)
                 .filter(refresh_tokens::token_hash.eq(&hash))
-                .select((refresh_tokens::used_at, sessions::id, sessions::user_id, sessions::revoked_at, sessions::expires_at))
+                .select((
+                    refresh_tokens::used_at,
+                    sessions::id,
+                    sessions::user_id,
+                    sessions::revoked_at,
+                    sessions::expires_at,
+                ))
                 .for_update()
                 .first(c)
                 .await
@@ -228,10 +312,32 @@ pub async fn refresh(state: web::Data<AppState>, meta: RequestMeta, body: Json<R
                 return Ok(Refreshed::Invalid);
             }
             if used_at.is_some() {
-                diesel::update(sessions::table.find(session)).set(sessions::revoked_at.eq(diesel::dsl::now)).execute(c).await?;
-                let actor = Actor { user_id: Some(user_id), meta: meta.clone(), ..Default::default() };
-                let tenant: Option<Uuid> = sessions::table.find(session).select(sessions::tenant_id).first(c).await?;
-                audit::record(c, &actor, tenant, Change { entity: "session", entity_id: Some(session.to_string()), action: "revoke_reused_token", changes: None }).await?;
+                diesel::update(sessions::table.find(session))
+                    .set(sessions::revoked_at.eq(diesel::dsl::now))
+                    .execute(c)
+                    .await?;
+                let actor = Actor {
+                    user_id: Some(user_id),
+                    meta: meta.clone(),
+                    ..Default::default()
+                };
+                let tenant: Option<Uuid> = sessions::table
+                    .find(session)
+                    .select(sessions::tenant_id)
+                    .first(c)
+                    .await?;
+                audit::record(
+                    c,
+                    &actor,
+                    tenant,
+                    Change {
+                        entity: "session",
+                        entity_id: Some(session.to_string()),
+                        action: "revoke_reused_token",
+                        changes: None,
+                    },
+                )
+                .await?;
                 return Ok(Refreshed::Reused);
             }
             let account: Option<(UserRow, Option<String>)> = users::table
@@ -241,17 +347,28 @@ pub async fn refresh(state: web::Data<AppState>, meta: RequestMeta, body: Json<R
                 .first(c)
                 .await
                 .optional()?;
-            let Some((row, _)) = account.filter(|(r, s)| r.active && s.as_deref() != Some("suspended")) else {
+            let Some((row, _)) =
+                account.filter(|(r, s)| r.active && s.as_deref() != Some("suspended"))
+            else {
                 return Ok(Refreshed::Invalid);
             };
             let next = tokens::random_token();
-            diesel::update(refresh_tokens::table.find(&hash)).set(refresh_tokens::used_at.eq(diesel::dsl::now)).execute(c).await?;
+            diesel::update(refresh_tokens::table.find(&hash))
+                .set(refresh_tokens::used_at.eq(diesel::dsl::now))
+                .execute(c)
+                .await?;
             diesel::insert_into(refresh_tokens::table)
-                .values((refresh_tokens::token_hash.eq(tokens::token_hash(&next)), refresh_tokens::session_id.eq(session)))
+                .values((
+                    refresh_tokens::token_hash.eq(tokens::token_hash(&next)),
+                    refresh_tokens::session_id.eq(session),
+                ))
                 .execute(c)
                 .await?;
             diesel::update(sessions::table.find(session))
-                .set((sessions::last_seen_at.eq(diesel::dsl::now), sessions::ip.eq(meta.ip.as_deref())))
+                .set((
+                    sessions::last_seen_at.eq(diesel::dsl::now),
+                    sessions::ip.eq(meta.ip.as_deref()),
+                ))
                 .execute(c)
                 .await?;
             let user = user_model::with_stores(c, vec![row]).await?.remove(0);
@@ -261,11 +378,18 @@ pub async fn refresh(state: web::Data<AppState>, meta: RequestMeta, body: Json<R
     match outcome {
         Refreshed::Ok(user, refresh_token, session) => {
             let access_token = issue_access(&state, &user, session)?;
-            Ok(web::Json(LoginResponse { access_token, refresh_token, expires_in: ACCESS_TTL_SECS, user }))
+            Ok(web::Json(LoginResponse {
+                access_token,
+                refresh_token,
+                expires_in: ACCESS_TTL_SECS,
+                user,
+            }))
         }
         Refreshed::Reused => {
             tracing::warn!("refresh token reused; session revoked");
-            Err(ApiError::Unauthorized("This sign-in was revoked. Sign in again."))
+            Err(ApiError::Unauthorized(
+                "This sign-in was revoked. Sign in again.",
+            ))
         }
         Refreshed::Invalid => Err(ApiError::Unauthorized("Invalid refresh token.")),
     }
@@ -277,7 +401,11 @@ pub async fn refresh(state: web::Data<AppState>, meta: RequestMeta, body: Json<R
     responses((status = 204, description = "Signed out"))
 )]
 #[post("/auth/logout")]
-pub async fn logout(state: web::Data<AppState>, meta: RequestMeta, body: Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn logout(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    body: Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
     let hash = tokens::token_hash(&body.0.refresh_token);
     state
         .db
@@ -291,9 +419,28 @@ pub async fn logout(state: web::Data<AppState>, meta: RequestMeta, body: Json<Re
                 .await
                 .optional()?;
             if let Some((session, user, tenant)) = found {
-                diesel::update(sessions::table.find(session)).set(sessions::revoked_at.eq(diesel::dsl::now)).execute(c).await?;
-                let actor = Actor { tenant_id: tenant, user_id: Some(user), name: None, meta: meta.clone() };
-                audit::record(c, &actor, tenant, Change { entity: "session", entity_id: Some(session.to_string()), action: "logout", changes: None }).await?;
+                diesel::update(sessions::table.find(session))
+                    .set(sessions::revoked_at.eq(diesel::dsl::now))
+                    .execute(c)
+                    .await?;
+                let actor = Actor {
+                    tenant_id: tenant,
+                    user_id: Some(user),
+                    name: None,
+                    meta: meta.clone(),
+                };
+                audit::record(
+                    c,
+                    &actor,
+                    tenant,
+                    Change {
+                        entity: "session",
+                        entity_id: Some(session.to_string()),
+                        action: "logout",
+                        changes: None,
+                    },
+                )
+                .await?;
             }
             Ok(())
         })
@@ -321,7 +468,13 @@ pub async fn me(state: web::Data<AppState>, auth: Auth) -> Result<web::Json<Me>,
     let load = async |c: &mut Conn| {
         let user = user_model::find(c, auth.user_id).await?;
         let tenant = match user.tenant_id {
-            Some(t) => Some(tenants::table.find(t).select(Tenant::as_select()).first(c).await?),
+            Some(t) => Some(
+                tenants::table
+                    .find(t)
+                    .select(Tenant::as_select())
+                    .first(c)
+                    .await?,
+            ),
             None => None,
         };
         Ok((user, tenant))
@@ -330,7 +483,11 @@ pub async fn me(state: web::Data<AppState>, auth: Auth) -> Result<web::Json<Me>,
         Some(t) => state.db.tenant_tx(t, auth.user_id, load).await?,
         None => state.db.platform_tx(load).await?,
     };
-    Ok(web::Json(Me { permissions: rbac::permissions_of(user.role), user, tenant }))
+    Ok(web::Json(Me {
+        permissions: rbac::permissions_of(user.role),
+        user,
+        tenant,
+    }))
 }
 
 /// A request for a password-reset e-mail.
@@ -345,7 +502,11 @@ pub struct ForgotRequest {
     responses((status = 202, description = "If the account exists, a link was sent"), (status = 429, body = Problem))
 )]
 #[post("/auth/password/forgot")]
-pub async fn forgot(state: web::Data<AppState>, meta: RequestMeta, body: Json<ForgotRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn forgot(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    body: Json<ForgotRequest>,
+) -> Result<HttpResponse, ApiError> {
     state.check_auth_ip(meta.ip.as_deref())?;
     let email = body.0.email.trim().to_lowercase();
     if email.len() > 254 {
@@ -400,8 +561,15 @@ pub struct ResetRequest {
     responses((status = 204, description = "Password changed"), (status = 422, body = Problem))
 )]
 #[post("/auth/password/reset")]
-pub async fn reset(state: web::Data<AppState>, meta: RequestMeta, body: Json<ResetRequest>) -> Result<HttpResponse, ApiError> {
-    let ResetRequest { token, new_password } = body.0;
+pub async fn reset(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    body: Json<ResetRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let ResetRequest {
+        token,
+        new_password,
+    } = body.0;
     if token.len() > 200 {
         return Err(ApiError::invalid("token", "is invalid or has expired"));
     }
@@ -411,31 +579,62 @@ pub async fn reset(state: web::Data<AppState>, meta: RequestMeta, body: Json<Res
     state
         .db
         .platform_tx(async |c| {
-            let found: Option<(Uuid, Option<DateTime<Utc>>, DateTime<Utc>)> = password_resets::table
-                .find(&th)
-                .select((password_resets::user_id, password_resets::used_at, password_resets::expires_at))
-                .for_update()
-                .first(c)
-                .await
-                .optional()?;
+            let found: Option<(Uuid, Option<DateTime<Utc>>, DateTime<Utc>)> =
+                password_resets::table
+                    .find(&th)
+                    .select((
+                        password_resets::user_id,
+                        password_resets::used_at,
+                        password_resets::expires_at,
+                    ))
+                    .for_update()
+                    .first(c)
+                    .await
+                    .optional()?;
             let Some((user_id, None, expires)) = found else {
                 return Err(ApiError::invalid("token", "is invalid or has expired"));
             };
             if expires < Utc::now() {
                 return Err(ApiError::invalid("token", "is invalid or has expired"));
             }
-            diesel::update(password_resets::table.find(&th)).set(password_resets::used_at.eq(diesel::dsl::now)).execute(c).await?;
+            diesel::update(password_resets::table.find(&th))
+                .set(password_resets::used_at.eq(diesel::dsl::now))
+                .execute(c)
+                .await?;
             let tenant: Option<Uuid> = diesel::update(users::table.find(user_id))
-                .set((users::password_hash.eq(&hashed), users::updated_at.eq(diesel::dsl::now)))
+                .set((
+                    users::password_hash.eq(&hashed),
+                    users::updated_at.eq(diesel::dsl::now),
+                ))
                 .returning(users::tenant_id)
                 .get_result(c)
                 .await?;
-            diesel::update(sessions::table.filter(sessions::user_id.eq(user_id)).filter(sessions::revoked_at.is_null()))
-                .set(sessions::revoked_at.eq(diesel::dsl::now))
-                .execute(c)
-                .await?;
-            let actor = Actor { tenant_id: tenant, user_id: Some(user_id), name: None, meta: meta.clone() };
-            audit::record(c, &actor, tenant, Change { entity: "user", entity_id: Some(user_id.to_string()), action: "reset_password", changes: None }).await?;
+            diesel::update(
+                sessions::table
+                    .filter(sessions::user_id.eq(user_id))
+                    .filter(sessions::revoked_at.is_null()),
+            )
+            .set(sessions::revoked_at.eq(diesel::dsl::now))
+            .execute(c)
+            .await?;
+            let actor = Actor {
+                tenant_id: tenant,
+                user_id: Some(user_id),
+                name: None,
+                meta: meta.clone(),
+            };
+            audit::record(
+                c,
+                &actor,
+                tenant,
+                Change {
+                    entity: "user",
+                    entity_id: Some(user_id.to_string()),
+                    action: "reset_password",
+                    changes: None,
+                },
+            )
+            .await?;
             Ok(())
         })
         .await?;
@@ -456,24 +655,43 @@ pub struct ChangePassword {
     security(("bearer" = []))
 )]
 #[post("/auth/password/change")]
-pub async fn change_password(state: web::Data<AppState>, auth: Auth, body: Json<ChangePassword>) -> Result<HttpResponse, ApiError> {
-    let ChangePassword { current_password, new_password } = body.0;
+pub async fn change_password(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Json<ChangePassword>,
+) -> Result<HttpResponse, ApiError> {
+    let ChangePassword {
+        current_password,
+        new_password,
+    } = body.0;
     let row: UserRow = state
         .db
-        .platform_tx(async |c| Ok(users::table.find(auth.user_id).select(UserRow::as_select()).first(c).await?))
+        .platform_tx(async |c| {
+            Ok(users::table
+                .find(auth.user_id)
+                .select(UserRow::as_select())
+                .first(c)
+                .await?)
+        })
         .await?;
     password::check_policy("new_password", &new_password, Some(&row.email))?;
     if current_password.chars().count() > password::MAX_LEN
         || !password::verify(current_password, row.password_hash.clone()).await
     {
-        return Err(ApiError::invalid("current_password", "is not your current password"));
+        return Err(ApiError::invalid(
+            "current_password",
+            "is not your current password",
+        ));
     }
     let hashed = password::hash(new_password).await?;
     state
         .db
         .platform_tx(async |c| {
             diesel::update(users::table.find(auth.user_id))
-                .set((users::password_hash.eq(&hashed), users::updated_at.eq(diesel::dsl::now)))
+                .set((
+                    users::password_hash.eq(&hashed),
+                    users::updated_at.eq(diesel::dsl::now),
+                ))
                 .execute(c)
                 .await?;
             diesel::update(
@@ -485,7 +703,18 @@ pub async fn change_password(state: web::Data<AppState>, auth: Auth, body: Json<
             .set(sessions::revoked_at.eq(diesel::dsl::now))
             .execute(c)
             .await?;
-            audit::record(c, &auth.actor(), auth.tenant_id, Change { entity: "user", entity_id: Some(auth.user_id.to_string()), action: "change_password", changes: None }).await?;
+            audit::record(
+                c,
+                &auth.actor(),
+                auth.tenant_id,
+                Change {
+                    entity: "user",
+                    entity_id: Some(auth.user_id.to_string()),
+                    action: "change_password",
+                    changes: None,
+                },
+            )
+            .await?;
             Ok(())
         })
         .await?;
@@ -517,15 +746,24 @@ pub struct SessionList {
     security(("bearer" = []))
 )]
 #[get("/auth/sessions")]
-pub async fn list_sessions(state: web::Data<AppState>, auth: Auth) -> Result<web::Json<SessionList>, ApiError> {
-    let rows: Vec<(Uuid, Option<String>, Option<String>, DateTime<Utc>, DateTime<Utc>)> = state
+pub async fn list_sessions(
+    state: web::Data<AppState>,
+    auth: Auth,
+) -> Result<web::Json<SessionList>, ApiError> {
+    let rows: Vec<SessionRow> = state
         .db
         .platform_tx(async |c| {
             Ok(sessions::table
                 .filter(sessions::user_id.eq(auth.user_id))
                 .filter(sessions::revoked_at.is_null())
                 .filter(sessions::expires_at.gt(diesel::dsl::now))
-                .select((sessions::id, sessions::device, sessions::ip, sessions::created_at, sessions::last_seen_at))
+                .select((
+                    sessions::id,
+                    sessions::device,
+                    sessions::ip,
+                    sessions::created_at,
+                    sessions::last_seen_at,
+                ))
                 .order(sessions::last_seen_at.desc())
                 .limit(100)
                 .load(c)
@@ -534,7 +772,14 @@ pub async fn list_sessions(state: web::Data<AppState>, auth: Auth) -> Result<web
         .await?;
     let items = rows
         .into_iter()
-        .map(|(id, device, ip, created_at, last_seen_at)| Session { current: id == auth.session_id, id, device, ip, created_at, last_seen_at })
+        .map(|(id, device, ip, created_at, last_seen_at)| Session {
+            current: id == auth.session_id,
+            id,
+            device,
+            ip,
+            created_at,
+            last_seen_at,
+        })
         .collect();
     Ok(web::Json(SessionList { items }))
 }
@@ -546,13 +791,20 @@ pub async fn list_sessions(state: web::Data<AppState>, auth: Auth) -> Result<web
     security(("bearer" = []))
 )]
 #[delete("/auth/sessions/{id}")]
-pub async fn revoke_session(state: web::Data<AppState>, auth: Auth, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn revoke_session(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let id = *id;
     state
         .db
         .platform_tx(async |c| {
             let n = diesel::update(
-                sessions::table.find(id).filter(sessions::user_id.eq(auth.user_id)).filter(sessions::revoked_at.is_null()),
+                sessions::table
+                    .find(id)
+                    .filter(sessions::user_id.eq(auth.user_id))
+                    .filter(sessions::revoked_at.is_null()),
             )
             .set(sessions::revoked_at.eq(diesel::dsl::now))
             .execute(c)
@@ -560,7 +812,18 @@ pub async fn revoke_session(state: web::Data<AppState>, auth: Auth, id: web::Pat
             if n == 0 {
                 return Err(ApiError::NotFound);
             }
-            audit::record(c, &auth.actor(), auth.tenant_id, Change { entity: "session", entity_id: Some(id.to_string()), action: "revoke", changes: None }).await?;
+            audit::record(
+                c,
+                &auth.actor(),
+                auth.tenant_id,
+                Change {
+                    entity: "session",
+                    entity_id: Some(id.to_string()),
+                    action: "revoke",
+                    changes: None,
+                },
+            )
+            .await?;
             Ok(())
         })
         .await?;

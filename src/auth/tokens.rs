@@ -54,7 +54,11 @@ impl JwtKeys {
 
     /// Signs claims.
     pub fn sign(&self, claims: &Claims) -> anyhow::Result<String> {
-        Ok(jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)?)
+        Ok(jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            claims,
+            &self.encoding,
+        )?)
     }
 
     /// Verifies signature and expiry.
@@ -98,7 +102,10 @@ mod tests {
         assert_eq!(keys.verify(&t).unwrap().sub, claims.sub);
         let other = JwtKeys::new(b"another-secret-another-secret-xx");
         assert!(other.verify(&t).is_none());
-        let expired = Claims { exp: now - 60, ..claims };
+        let expired = Claims {
+            exp: now - 60,
+            ..claims
+        };
         assert!(keys.verify(&keys.sign(&expired).unwrap()).is_none());
     }
 

@@ -67,8 +67,14 @@ impl EmbeddedPg {
         std::fs::set_permissions(&self.pg_dir, std::fs::Permissions::from_mode(0o700))?;
         std::fs::set_permissions(&self.socket_dir, std::fs::Permissions::from_mode(0o700))?;
         if let Some((uid, gid)) = self.run_as {
-            chown_recursive(&self.pg_dir, uid, gid)?;
-            chown_recursive(&self.socket_dir, uid, gid)?;
+            // Only a directory not yet owned by the account needs handing over;
+            // walking a live cluster would race with PostgreSQL's own files.
+            use std::os::unix::fs::MetadataExt;
+            for dir in [&self.pg_dir, &self.socket_dir] {
+                if std::fs::metadata(dir)?.uid() != uid {
+                    chown_recursive(dir, uid, gid)?;
+                }
+            }
             // The unprivileged account must be able to walk down to its directory.
             let mut dir = self.pg_dir.parent();
             while let Some(d) = dir {
@@ -90,7 +96,13 @@ impl EmbeddedPg {
             .command("initdb")
             .arg("-D")
             .arg(&self.pg_dir)
-            .args(["-U", SUPERUSER, "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8"])
+            .args([
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+            ])
             .output()
             .context("running initdb")?;
         if !out.status.success() {
@@ -289,13 +301,21 @@ fn unprivileged_account() -> anyhow::Result<Option<(u32, u32)>> {
         }
     }
     let status = Command::new("useradd")
-        .args(["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "karat-pg"])
+        .args([
+            "--system",
+            "--no-create-home",
+            "--shell",
+            "/usr/sbin/nologin",
+            "karat-pg",
+        ])
         .status()
         .context("running useradd to create an account for PostgreSQL")?;
     if !status.success() {
         bail!("running as root and could not create an unprivileged account for PostgreSQL");
     }
-    lookup_user("karat-pg").context("account karat-pg missing after useradd").map(Some)
+    lookup_user("karat-pg")
+        .context("account karat-pg missing after useradd")
+        .map(Some)
 }
 
 fn lookup_user(name: &str) -> Option<(u32, u32)> {
@@ -334,5 +354,8 @@ fn socket_dir(pg_dir: &Path) -> anyhow::Result<PathBuf> {
     }
     use sha2::Digest;
     let digest = sha2::Sha256::digest(pg_dir.as_os_str().as_encoded_bytes());
-    Ok(PathBuf::from(format!("/tmp/karat-{}", hex::encode(&digest[..6]))))
+    Ok(PathBuf::from(format!(
+        "/tmp/karat-{}",
+        hex::encode(&digest[..6])
+    )))
 }

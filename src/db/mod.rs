@@ -39,7 +39,9 @@ impl Db {
         Ok(Db { pool })
     }
 
-    async fn conn(&self) -> Result<deadpool::managed::Object<AsyncDieselConnectionManager<Conn>>, ApiError> {
+    async fn conn(
+        &self,
+    ) -> Result<deadpool::managed::Object<AsyncDieselConnectionManager<Conn>>, ApiError> {
         self.pool.get().await.map_err(ApiError::from)
     }
 
@@ -151,7 +153,10 @@ pub async fn revert_all(owner_url: &str) -> anyhow::Result<()> {
 
 async fn grant_app_role(mut conn: AsyncPgConnection, app_role: &str) -> anyhow::Result<()> {
     use diesel_async::SimpleAsyncConnection;
-    if !app_role.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+    if !app_role
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
         anyhow::bail!("app role name {app_role:?} must be alphanumeric");
     }
     conn.batch_execute(&format!(

@@ -187,10 +187,7 @@ impl From<DieselError> for ApiError {
                 ApiError::invalid("", "refers to a record that does not exist")
             }
             DieselError::DatabaseError(DatabaseErrorKind::CheckViolation, info) => {
-                ApiError::invalid(
-                    info.constraint_name().unwrap_or(""),
-                    "value is not allowed",
-                )
+                ApiError::invalid(info.constraint_name().unwrap_or(""), "value is not allowed")
             }
             DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
                 ApiError::Unavailable("serialization failure".into())
@@ -226,7 +223,11 @@ pub fn json_body_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiE
             let field = match msg.strip_prefix("missing field `") {
                 Some(rest) => {
                     let name = rest.split('`').next().unwrap_or_default();
-                    if path == "." { name.to_string() } else { format!("{path}.{name}") }
+                    if path == "." {
+                        name.to_string()
+                    } else {
+                        format!("{path}.{name}")
+                    }
                 }
                 None => path,
             };

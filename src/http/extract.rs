@@ -29,7 +29,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<mime_guess::mime::Mime>().ok())
             .is_some_and(|m| {
-                m.type_() == "application" && (m.subtype() == "json" || m.suffix().is_some_and(|s| s == "json"))
+                m.type_() == "application"
+                    && (m.subtype() == "json" || m.suffix().is_some_and(|s| s == "json"))
             });
         let too_long = req
             .headers()
@@ -46,14 +47,17 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 return Err(ApiError::PayloadTooLarge);
             }
             let bytes = body.await.map_err(|e| {
-                if e.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
+                if e.as_response_error().status_code()
+                    == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE
+                {
                     ApiError::PayloadTooLarge
                 } else {
                     ApiError::BadRequest("Could not read the request body.".into())
                 }
             })?;
             let de = &mut serde_json::Deserializer::from_slice(&bytes);
-            let value = serde_path_to_error::deserialize(de).map_err(super::error::json_body_error)?;
+            let value =
+                serde_path_to_error::deserialize(de).map_err(super::error::json_body_error)?;
             Ok(Json(value))
         })
     }
@@ -127,7 +131,10 @@ impl PageParams {
     pub fn cursor(&self) -> Result<Option<uuid::Uuid>, ApiError> {
         self.cursor
             .as_deref()
-            .map(|c| c.parse().map_err(|_| ApiError::invalid("cursor", "is not a valid cursor")))
+            .map(|c| {
+                c.parse()
+                    .map_err(|_| ApiError::invalid("cursor", "is not a valid cursor"))
+            })
             .transpose()
     }
 }
@@ -145,8 +152,15 @@ impl<T> Page<T> {
     pub fn from_rows(mut rows: Vec<T>, limit: i64, id: impl Fn(&T) -> uuid::Uuid) -> Self {
         let more = rows.len() as i64 > limit;
         rows.truncate(limit as usize);
-        let next_cursor = if more { rows.last().map(|r| id(r).to_string()) } else { None };
-        Page { items: rows, next_cursor }
+        let next_cursor = if more {
+            rows.last().map(|r| id(r).to_string())
+        } else {
+            None
+        };
+        Page {
+            items: rows,
+            next_cursor,
+        }
     }
 }
 

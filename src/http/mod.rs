@@ -62,12 +62,10 @@ pub fn configure(cfg: &mut aweb::ServiceConfig) {
 
 /// Extractor errors (bad path or query parameters) as problem+json.
 pub fn extractor_config(cfg: &mut aweb::ServiceConfig) {
-    cfg.app_data(aweb::PathConfig::default().error_handler(|_, _| {
-        ApiError::NotFound.into()
-    }))
-    .app_data(aweb::QueryConfig::default().error_handler(|e, _| {
-        ApiError::BadRequest(format!("Invalid query parameters: {e}")).into()
-    }));
+    cfg.app_data(aweb::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
+        .app_data(aweb::QueryConfig::default().error_handler(|e, _| {
+            ApiError::BadRequest(format!("Invalid query parameters: {e}")).into()
+        }));
 }
 
 async fn api_not_found() -> Result<HttpResponse, ApiError> {
@@ -90,13 +88,20 @@ pub fn security_headers() -> DefaultHeaders {
 }
 
 /// Assigns a request id, logs failures with it, records metrics.
-pub async fn observe(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+pub async fn observe(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
     let id = req
         .headers()
         .get(&REQUEST_ID)
         .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
         .map(str::to_string)
         .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     req.extensions_mut().insert(RequestId(id.clone()));
@@ -117,9 +122,16 @@ pub async fn observe(req: ServiceRequest, next: Next<impl MessageBody>) -> Resul
         tracing::error!(request.id = %id, http.method = %method, http.path = %res.request().path(), http.status = status.as_u16(), error = %cause, "request failed");
     }
     if let Some(state) = state {
-        let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".into());
+        let route = res
+            .request()
+            .match_pattern()
+            .unwrap_or_else(|| "unmatched".into());
         state.metrics.observe(
-            metrics::RequestLabels { method, route, status: status.as_u16() },
+            metrics::RequestLabels {
+                method,
+                route,
+                status: status.as_u16(),
+            },
             started.elapsed().as_secs_f64(),
         );
     }
@@ -159,10 +171,16 @@ async fn healthz() -> HttpResponse {
 /// Ready: the database answers and its migrations match this binary.
 #[get("/readyz")]
 async fn readyz(state: aweb::Data<AppState>) -> HttpResponse {
-    match state.db.with_conn(async |c| crate::db::migrations_current(c).await).await {
+    match state
+        .db
+        .with_conn(async |c| crate::db::migrations_current(c).await)
+        .await
+    {
         Ok(true) => HttpResponse::Ok().json(serde_json::json!({ "status": "ready" })),
-        Ok(false) => HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "migrations pending" })),
-        Err(_) => HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "database unreachable" })),
+        Ok(false) => HttpResponse::ServiceUnavailable()
+            .json(serde_json::json!({ "status": "migrations pending" })),
+        Err(_) => HttpResponse::ServiceUnavailable()
+            .json(serde_json::json!({ "status": "database unreachable" })),
     }
 }
 

@@ -37,7 +37,9 @@ pub async fn serve(req: HttpRequest) -> HttpResponse {
             .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
             .insert_header((header::CACHE_CONTROL, "no-cache"))
             .body(index.data.into_owned()),
-        None => HttpResponse::Ok().content_type("text/html; charset=utf-8").body(NOT_BUILT),
+        None => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(NOT_BUILT),
     }
 }
 

@@ -60,7 +60,8 @@ pub struct StorePatch {
 fn parse_code(v: &mut Validator, code: &str) -> String {
     let c = code.trim().to_uppercase();
     let ok = (1..=20).contains(&c.len())
-        && c.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '-')
+        && c.chars()
+            .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '-')
         && !c.starts_with('-');
     v.check(ok, "code", "must be 1–20 letters, digits or '-'");
     c
@@ -78,7 +79,11 @@ async fn check_time_zone(c: &mut crate::db::Conn, tz: &str) -> Result<(), ApiErr
     security(("bearer" = []))
 )]
 #[post("/stores")]
-pub async fn create(state: web::Data<AppState>, auth: Auth, body: Json<NewStore>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Json<NewStore>,
+) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::StoresManage)?;
     let tenant = auth.tenant()?;
     let input = body.0;
@@ -97,7 +102,13 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, body: Json<NewStore>
                     check_time_zone(c, tz).await?;
                     tz.clone()
                 }
-                None => tenants::table.find(tenant).select(tenants::time_zone).first(c).await?,
+                None => {
+                    tenants::table
+                        .find(tenant)
+                        .select(tenants::time_zone)
+                        .first(c)
+                        .await?
+                }
             };
             let store: Store = diesel::insert_into(stores::table)
                 .values((
@@ -112,12 +123,17 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, body: Json<NewStore>
                 .returning(Store::as_returning())
                 .get_result(c)
                 .await?;
-            audit::record(c, &auth.actor(), Some(tenant), Change {
-                entity: "store",
-                entity_id: Some(store.id.to_string()),
-                action: "create",
-                changes: Some(audit::created(&store)),
-            })
+            audit::record(
+                c,
+                &auth.actor(),
+                Some(tenant),
+                Change {
+                    entity: "store",
+                    entity_id: Some(store.id.to_string()),
+                    action: "create",
+                    changes: Some(audit::created(&store)),
+                },
+            )
             .await?;
             Ok(store)
         })
@@ -132,7 +148,11 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, body: Json<NewStore>
     security(("bearer" = []))
 )]
 #[get("/stores")]
-pub async fn list(state: web::Data<AppState>, auth: Auth, page: web::Query<PageParams>) -> Result<web::Json<Page<Store>>, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Auth,
+    page: web::Query<PageParams>,
+) -> Result<web::Json<Page<Store>>, ApiError> {
     let scope = auth.require(Permission::StoresRead)?;
     let tenant = auth.tenant()?;
     let limit = page.limit()?;
@@ -160,7 +180,11 @@ pub async fn list(state: web::Data<AppState>, auth: Auth, page: web::Query<PageP
     security(("bearer" = []))
 )]
 #[get("/stores/{id}")]
-pub async fn get_one(state: web::Data<AppState>, auth: Auth, id: web::Path<Uuid>) -> Result<web::Json<Store>, ApiError> {
+pub async fn get_one(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Store>, ApiError> {
     let scope = auth.require(Permission::StoresRead)?;
     let tenant = auth.tenant()?;
     if scope != Scope::Tenant && !auth.in_store(*id) {
@@ -168,7 +192,13 @@ pub async fn get_one(state: web::Data<AppState>, auth: Auth, id: web::Path<Uuid>
     }
     let store = state
         .db
-        .tenant_tx(tenant, auth.user_id, async |c| Ok(stores::table.find(*id).select(Store::as_select()).first(c).await?))
+        .tenant_tx(tenant, auth.user_id, async |c| {
+            Ok(stores::table
+                .find(*id)
+                .select(Store::as_select())
+                .first(c)
+                .await?)
+        })
         .await?;
     Ok(web::Json(store))
 }
@@ -180,7 +210,12 @@ pub async fn get_one(state: web::Data<AppState>, auth: Auth, id: web::Path<Uuid>
     security(("bearer" = []))
 )]
 #[patch("/stores/{id}")]
-pub async fn update(state: web::Data<AppState>, auth: Auth, id: web::Path<Uuid>, body: Json<StorePatch>) -> Result<web::Json<Store>, ApiError> {
+pub async fn update(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+    body: Json<StorePatch>,
+) -> Result<web::Json<Store>, ApiError> {
     auth.require(Permission::StoresManage)?;
     let tenant = auth.tenant()?;
     let p = body.0;
@@ -197,29 +232,46 @@ pub async fn update(state: web::Data<AppState>, auth: Auth, id: web::Path<Uuid>,
     let store = state
         .db
         .tenant_tx(tenant, auth.user_id, async |c| {
-            let before: Store = stores::table.find(id).select(Store::as_select()).first(c).await?;
+            let before: Store = stores::table
+                .find(id)
+                .select(Store::as_select())
+                .first(c)
+                .await?;
             if let Some(tz) = &p.time_zone {
                 check_time_zone(c, tz).await?;
             }
             let after: Store = diesel::update(stores::table.find(id))
                 .set((
-                    p.name.as_ref().map(|n| stores::name.eq(n.trim().to_string())),
+                    p.name
+                        .as_ref()
+                        .map(|n| stores::name.eq(n.trim().to_string())),
                     code.map(|c| stores::code.eq(c)),
-                    p.address.as_ref().map(|a| stores::address.eq(Some(a.trim().to_string()).filter(|s| !s.is_empty()))),
-                    p.city.as_ref().map(|a| stores::city.eq(Some(a.trim().to_string()).filter(|s| !s.is_empty()))),
-                    p.time_zone.as_ref().map(|t| stores::time_zone.eq(t.clone())),
+                    p.address.as_ref().map(|a| {
+                        stores::address.eq(Some(a.trim().to_string()).filter(|s| !s.is_empty()))
+                    }),
+                    p.city.as_ref().map(|a| {
+                        stores::city.eq(Some(a.trim().to_string()).filter(|s| !s.is_empty()))
+                    }),
+                    p.time_zone
+                        .as_ref()
+                        .map(|t| stores::time_zone.eq(t.clone())),
                     p.active.map(|a| stores::active.eq(a)),
                     stores::updated_at.eq(diesel::dsl::now),
                 ))
                 .returning(Store::as_returning())
                 .get_result(c)
                 .await?;
-            audit::record(c, &auth.actor(), Some(tenant), Change {
-                entity: "store",
-                entity_id: Some(id.to_string()),
-                action: "update",
-                changes: Some(audit::diff(&before, &after)),
-            })
+            audit::record(
+                c,
+                &auth.actor(),
+                Some(tenant),
+                Change {
+                    entity: "store",
+                    entity_id: Some(id.to_string()),
+                    action: "update",
+                    changes: Some(audit::diff(&before, &after)),
+                },
+            )
             .await?;
             Ok(after)
         })

@@ -62,11 +62,17 @@ pub async fn check_time_zone(c: &mut Conn, field: &str, tz: &str) -> Result<(), 
         #[diesel(sql_type = diesel::sql_types::Bool)]
         found: bool,
     }
-    let f: Found = diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1) AS found")
-        .bind::<diesel::sql_types::Text, _>(tz)
-        .get_result(c)
-        .await?;
-    if f.found { Ok(()) } else { Err(ApiError::invalid(field, "is not a known time zone")) }
+    let f: Found = diesel::sql_query(
+        "SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1) AS found",
+    )
+    .bind::<diesel::sql_types::Text, _>(tz)
+    .get_result(c)
+    .await?;
+    if f.found {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(field, "is not a known time zone"))
+    }
 }
 
 impl NewTenant {
@@ -75,30 +81,65 @@ impl NewTenant {
         let t = NewTenant {
             name: self.name.trim().to_string(),
             slug: self.slug.trim().to_lowercase(),
-            country: Some(self.country.clone().unwrap_or_else(|| "IN".into()).to_uppercase()),
-            currency: Some(self.currency.clone().unwrap_or_else(|| "INR".into()).to_uppercase()),
-            time_zone: Some(self.time_zone.clone().unwrap_or_else(|| "Asia/Kolkata".into())),
+            country: Some(
+                self.country
+                    .clone()
+                    .unwrap_or_else(|| "IN".into())
+                    .to_uppercase(),
+            ),
+            currency: Some(
+                self.currency
+                    .clone()
+                    .unwrap_or_else(|| "INR".into())
+                    .to_uppercase(),
+            ),
+            time_zone: Some(
+                self.time_zone
+                    .clone()
+                    .unwrap_or_else(|| "Asia/Kolkata".into()),
+            ),
             locale: Some(self.locale.clone().unwrap_or_else(|| "en-IN".into())),
             plan: Some(self.plan.clone().unwrap_or_else(|| "trial".into())),
         };
         let mut v = Validator::default();
         v.text("name", &t.name, 1, 120);
         let slug_ok = (2..=63).contains(&t.slug.len())
-            && t.slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && t.slug
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !t.slug.starts_with('-');
-        v.check(slug_ok, "slug", "must be 2–63 lower-case letters, digits or '-'");
+        v.check(
+            slug_ok,
+            "slug",
+            "must be 2–63 lower-case letters, digits or '-'",
+        );
         let country = t.country.as_deref().unwrap_or_default();
-        v.check(country.len() == 2 && country.chars().all(|c| c.is_ascii_uppercase()), "country", "must be an ISO 3166 code like IN");
+        v.check(
+            country.len() == 2 && country.chars().all(|c| c.is_ascii_uppercase()),
+            "country",
+            "must be an ISO 3166 code like IN",
+        );
         let currency = t.currency.as_deref().unwrap_or_default();
-        v.check(currency.len() == 3 && currency.chars().all(|c| c.is_ascii_uppercase()), "currency", "must be an ISO 4217 code like INR");
+        v.check(
+            currency.len() == 3 && currency.chars().all(|c| c.is_ascii_uppercase()),
+            "currency",
+            "must be an ISO 4217 code like INR",
+        );
         let locale = t.locale.as_deref().unwrap_or_default();
         v.check(
-            (2..=35).contains(&locale.len()) && locale.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
+            (2..=35).contains(&locale.len())
+                && locale
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-'),
             "locale",
             "must be a locale like en-IN",
         );
         v.opt_text("time_zone", t.time_zone.as_deref(), 64);
-        v.check(PLANS.contains(&t.plan.as_deref().unwrap_or_default()), "plan", "must be trial, standard or premium");
+        v.check(
+            PLANS.contains(&t.plan.as_deref().unwrap_or_default()),
+            "plan",
+            "must be trial, standard or premium",
+        );
         v.finish()?;
         Ok(t)
     }
@@ -130,19 +171,28 @@ pub async fn insert(c: &mut Conn, t: &NewTenant) -> Result<Tenant, ApiError> {
     security(("bearer" = []))
 )]
 #[post("/tenants")]
-pub async fn create(state: web::Data<AppState>, auth: Auth, body: Json<NewTenant>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Json<NewTenant>,
+) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::TenantsManage)?;
     let t = body.0.normalise()?;
     let tenant = state
         .db
         .platform_tx(async |c| {
             let tenant = insert(c, &t).await?;
-            audit::record(c, &auth.actor(), None, Change {
-                entity: "tenant",
-                entity_id: Some(tenant.id.to_string()),
-                action: "create",
-                changes: Some(audit::created(&tenant)),
-            })
+            audit::record(
+                c,
+                &auth.actor(),
+                None,
+                Change {
+                    entity: "tenant",
+                    entity_id: Some(tenant.id.to_string()),
+                    action: "create",
+                    changes: Some(audit::created(&tenant)),
+                },
+            )
             .await?;
             Ok(tenant)
         })
@@ -167,14 +217,23 @@ pub struct TenantFilter {
     security(("bearer" = []))
 )]
 #[get("/tenants")]
-pub async fn list(state: web::Data<AppState>, auth: Auth, filter: web::Query<TenantFilter>, page: web::Query<PageParams>) -> Result<web::Json<Page<Tenant>>, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Auth,
+    filter: web::Query<TenantFilter>,
+    page: web::Query<PageParams>,
+) -> Result<web::Json<Page<Tenant>>, ApiError> {
     auth.require(Permission::TenantsManage)?;
     let limit = page.limit()?;
     let cursor = page.cursor()?;
     if filter.q.as_ref().is_some_and(|q| q.chars().count() > 100) {
         return Err(ApiError::invalid("q", "must be at most 100 characters"));
     }
-    if filter.status.as_ref().is_some_and(|s| s != "active" && s != "suspended") {
+    if filter
+        .status
+        .as_ref()
+        .is_some_and(|s| s != "active" && s != "suspended")
+    {
         return Err(ApiError::invalid("status", "must be active or suspended"));
     }
     let rows = state
@@ -182,8 +241,17 @@ pub async fn list(state: web::Data<AppState>, auth: Auth, filter: web::Query<Ten
         .platform_tx(async |c| {
             let mut q = tenants::table.select(Tenant::as_select()).into_boxed();
             if let Some(text) = &filter.q {
-                let pattern = format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-                q = q.filter(tenants::name.ilike(pattern.clone()).or(tenants::slug.ilike(pattern)));
+                let pattern = format!(
+                    "%{}%",
+                    text.replace('\\', "\\\\")
+                        .replace('%', "\\%")
+                        .replace('_', "\\_")
+                );
+                q = q.filter(
+                    tenants::name
+                        .ilike(pattern.clone())
+                        .or(tenants::slug.ilike(pattern)),
+                );
             }
             if let Some(s) = &filter.status {
                 q = q.filter(tenants::status.eq(s.clone()));
@@ -204,17 +272,36 @@ pub async fn list(state: web::Data<AppState>, auth: Auth, filter: web::Query<Ten
     security(("bearer" = []))
 )]
 #[get("/tenants/{id}")]
-pub async fn get_one(state: web::Data<AppState>, auth: Auth, id: web::Path<Uuid>) -> Result<web::Json<Tenant>, ApiError> {
+pub async fn get_one(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Tenant>, ApiError> {
     let id = *id;
     let tenant = match auth.tenant_id {
         None => {
             auth.require(Permission::TenantsManage)?;
-            state.db.platform_tx(async |c| Ok(tenants::table.find(id).select(Tenant::as_select()).first(c).await?)).await?
+            state
+                .db
+                .platform_tx(async |c| {
+                    Ok(tenants::table
+                        .find(id)
+                        .select(Tenant::as_select())
+                        .first(c)
+                        .await?)
+                })
+                .await?
         }
         Some(own) => {
             state
                 .db
-                .tenant_tx(own, auth.user_id, async |c| Ok(tenants::table.find(id).select(Tenant::as_select()).first(c).await?))
+                .tenant_tx(own, auth.user_id, async |c| {
+                    Ok(tenants::table
+                        .find(id)
+                        .select(Tenant::as_select())
+                        .first(c)
+                        .await?)
+                })
                 .await?
         }
     };
@@ -238,24 +325,45 @@ pub struct TenantPatch {
     security(("bearer" = []))
 )]
 #[patch("/tenants/{id}")]
-pub async fn update(state: web::Data<AppState>, auth: Auth, id: web::Path<Uuid>, body: Json<TenantPatch>) -> Result<web::Json<Tenant>, ApiError> {
+pub async fn update(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+    body: Json<TenantPatch>,
+) -> Result<web::Json<Tenant>, ApiError> {
     auth.require(Permission::TenantsManage)?;
     let p = body.0;
     let mut v = Validator::default();
     if let Some(n) = &p.name {
         v.text("name", n, 1, 120);
     }
-    v.check(p.plan.as_deref().is_none_or(|x| PLANS.contains(&x)), "plan", "must be trial, standard or premium");
-    v.check(p.status.as_deref().is_none_or(|s| s == "active" || s == "suspended"), "status", "must be active or suspended");
+    v.check(
+        p.plan.as_deref().is_none_or(|x| PLANS.contains(&x)),
+        "plan",
+        "must be trial, standard or premium",
+    );
+    v.check(
+        p.status
+            .as_deref()
+            .is_none_or(|s| s == "active" || s == "suspended"),
+        "status",
+        "must be active or suspended",
+    );
     v.finish()?;
     let id = *id;
     let tenant = state
         .db
         .platform_tx(async |c| {
-            let before: Tenant = tenants::table.find(id).select(Tenant::as_select()).first(c).await?;
+            let before: Tenant = tenants::table
+                .find(id)
+                .select(Tenant::as_select())
+                .first(c)
+                .await?;
             let after: Tenant = diesel::update(tenants::table.find(id))
                 .set((
-                    p.name.as_ref().map(|n| tenants::name.eq(n.trim().to_string())),
+                    p.name
+                        .as_ref()
+                        .map(|n| tenants::name.eq(n.trim().to_string())),
                     p.plan.as_ref().map(|x| tenants::plan.eq(x.clone())),
                     p.status.as_ref().map(|x| tenants::status.eq(x.clone())),
                     tenants::updated_at.eq(diesel::dsl::now),
@@ -264,22 +372,31 @@ pub async fn update(state: web::Data<AppState>, auth: Auth, id: web::Path<Uuid>,
                 .get_result(c)
                 .await?;
             if after.status == "suspended" && before.status != "suspended" {
-                diesel::update(sessions::table.filter(sessions::tenant_id.eq(id)).filter(sessions::revoked_at.is_null()))
-                    .set(sessions::revoked_at.eq(diesel::dsl::now))
-                    .execute(c)
-                    .await?;
+                diesel::update(
+                    sessions::table
+                        .filter(sessions::tenant_id.eq(id))
+                        .filter(sessions::revoked_at.is_null()),
+                )
+                .set(sessions::revoked_at.eq(diesel::dsl::now))
+                .execute(c)
+                .await?;
             }
             let action = match (before.status.as_str(), after.status.as_str()) {
                 ("active", "suspended") => "suspend",
                 ("suspended", "active") => "reactivate",
                 _ => "update",
             };
-            audit::record(c, &auth.actor(), None, Change {
-                entity: "tenant",
-                entity_id: Some(id.to_string()),
-                action,
-                changes: Some(audit::diff(&before, &after)),
-            })
+            audit::record(
+                c,
+                &auth.actor(),
+                None,
+                Change {
+                    entity: "tenant",
+                    entity_id: Some(id.to_string()),
+                    action,
+                    changes: Some(audit::diff(&before, &after)),
+                },
+            )
             .await?;
             Ok(after)
         })
@@ -305,7 +422,12 @@ pub struct NewAdmin {
     security(("bearer" = []))
 )]
 #[post("/tenants/{id}/admins")]
-pub async fn create_admin(state: web::Data<AppState>, auth: Auth, id: web::Path<Uuid>, body: Json<NewAdmin>) -> Result<HttpResponse, ApiError> {
+pub async fn create_admin(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+    body: Json<NewAdmin>,
+) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::TenantsManage)?;
     let a = body.0;
     let input = NewUser {
@@ -329,7 +451,11 @@ pub async fn create_admin(state: web::Data<AppState>, auth: Auth, id: web::Path<
     let (user, mail) = state
         .db
         .platform_tx(async |c| {
-            tenants::table.find(id).select(tenants::id).first::<Uuid>(c).await?;
+            tenants::table
+                .find(id)
+                .select(tenants::id)
+                .first::<Uuid>(c)
+                .await?;
             let existing: i64 = users::table
                 .filter(users::tenant_id.eq(id))
                 .filter(users::role.eq(Role::BusinessAdmin.as_str()))
@@ -337,15 +463,22 @@ pub async fn create_admin(state: web::Data<AppState>, auth: Auth, id: web::Path<
                 .get_result(c)
                 .await?;
             if existing > 0 {
-                return Err(ApiError::Conflict("This tenant already has a business admin; they manage its users.".into()));
+                return Err(ApiError::Conflict(
+                    "This tenant already has a business admin; they manage its users.".into(),
+                ));
             }
-            let (user, mail) = user_model::insert(c, &state, id, &input, email, phone).await?;
-            audit::record(c, &auth.actor(), None, Change {
-                entity: "user",
-                entity_id: Some(user.id.to_string()),
-                action: "create",
-                changes: Some(audit::created(&user)),
-            })
+            let (user, mail) = user_model::insert(c, id, &input, email, phone).await?;
+            audit::record(
+                c,
+                &auth.actor(),
+                None,
+                Change {
+                    entity: "user",
+                    entity_id: Some(user.id.to_string()),
+                    action: "create",
+                    changes: Some(audit::created(&user)),
+                },
+            )
             .await?;
             Ok((user, mail))
         })

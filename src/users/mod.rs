@@ -90,7 +90,11 @@ pub async fn with_stores(conn: &mut Conn, rows: Vec<UserRow>) -> Result<Vec<User
 
 /// One user by id, visible in the current transaction's tenant.
 pub async fn find(conn: &mut Conn, id: Uuid) -> Result<User, ApiError> {
-    let row: UserRow = users::table.find(id).select(UserRow::as_select()).first(conn).await?;
+    let row: UserRow = users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .await?;
     Ok(with_stores(conn, vec![row]).await?.remove(0))
 }
 
@@ -132,7 +136,10 @@ pub fn parse_email(v: &mut Validator, field: &str, email: &str) -> String {
 
 /// Phones are E.164: `+` and 8–15 digits; Indian mobiles start with 6–9.
 pub fn parse_phone(v: &mut Validator, field: &str, phone: Option<&str>) -> Option<String> {
-    let p: String = phone?.chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')')).collect();
+    let p: String = phone?
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')'))
+        .collect();
     if p.is_empty() {
         return None;
     }
@@ -141,7 +148,11 @@ pub fn parse_phone(v: &mut Validator, field: &str, phone: Option<&str>) -> Optio
     if let Some(national) = digits.strip_prefix("91") {
         ok &= national.len() == 10 && national.starts_with(['6', '7', '8', '9']);
     }
-    v.check(ok, field, "must be an international number like +919876543210");
+    v.check(
+        ok,
+        field,
+        "must be an international number like +919876543210",
+    );
     Some(p)
 }
 
@@ -161,7 +172,12 @@ impl NewUser {
 }
 
 /// Checks that every store exists in the tenant (and, for managers, is theirs).
-async fn check_stores(conn: &mut Conn, auth: &Auth, scope: Scope, ids: &[Uuid]) -> Result<(), ApiError> {
+async fn check_stores(
+    conn: &mut Conn,
+    auth: &Auth,
+    scope: Scope,
+    ids: &[Uuid],
+) -> Result<(), ApiError> {
     let found: i64 = stores::table
         .filter(stores::id.eq_any(ids))
         .count()
@@ -171,10 +187,16 @@ async fn check_stores(conn: &mut Conn, auth: &Auth, scope: Scope, ids: &[Uuid]) 
     unique.sort();
     unique.dedup();
     if found as usize != unique.len() {
-        return Err(ApiError::invalid("store_ids", "contains a store that does not exist"));
+        return Err(ApiError::invalid(
+            "store_ids",
+            "contains a store that does not exist",
+        ));
     }
     if scope == Scope::Store && !ids.iter().all(|s| auth.in_store(*s)) {
-        return Err(ApiError::invalid("store_ids", "you can only assign your own stores"));
+        return Err(ApiError::invalid(
+            "store_ids",
+            "you can only assign your own stores",
+        ));
     }
     Ok(())
 }
@@ -183,12 +205,11 @@ async fn check_stores(conn: &mut Conn, auth: &Auth, scope: Scope, ids: &[Uuid]) 
 /// tenant endpoint that creates a tenant's first business admin.
 pub async fn insert(
     conn: &mut Conn,
-    state: &AppState,
     tenant_id: Uuid,
     input: &NewUser,
     email: String,
     phone: Option<String>,
-) -> Result<(User, Option<Mail>), ApiError> {
+) -> Result<(User, Option<Invitation>), ApiError> {
     let hash = match &input.password {
         Some(p) => Some(password::hash(p.clone()).await?),
         None => None,
@@ -217,31 +238,17 @@ pub async fn insert(
             )
         })
         .collect();
-    diesel::insert_into(user_stores::table).values(links).execute(conn).await?;
-    let mail = if input.password.is_none() {
-        let token = tokens::random_token();
-        diesel::insert_into(password_resets::table)
-            .values((
-                password_resets::token_hash.eq(tokens::token_hash(&token)),
-                password_resets::user_id.eq(id),
-                password_resets::expires_at.eq(Utc::now() + chrono::Duration::days(7)),
-            ))
-            .execute(conn)
-            .await?;
-        Some(Mail {
-            to: email.clone(),
-            subject: "You're invited to Karat".into(),
-            body: format!(
-                "Hello {},\n\nAn account was created for you on Karat. Set your password here (valid for 7 days):\n{}/reset-password?token={}\n",
-                input.name.trim(),
-                state.config.public_url(),
-                token
-            ),
-        })
-    } else {
-        None
-    };
-    Ok((find(conn, id).await?, mail))
+    diesel::insert_into(user_stores::table)
+        .values(links)
+        .execute(conn)
+        .await?;
+    let user = find(conn, id).await?;
+    let invite = input.password.is_none().then(|| Invitation {
+        user_id: id,
+        email,
+        name: user.name.clone(),
+    });
+    Ok((user, invite))
 }
 
 fn dedup(ids: &[Uuid]) -> Vec<Uuid> {
@@ -251,13 +258,43 @@ fn dedup(ids: &[Uuid]) -> Vec<Uuid> {
     v
 }
 
-/// After a mutation with an invitation, the mail is queued on the platform path
-/// (the outbox is not a tenant table) and delivered.
-pub async fn send_invitation(state: &AppState, mail: Option<Mail>) -> Result<(), ApiError> {
-    if let Some(mail) = mail {
-        let id = state.db.platform_tx(async |c| state.mailer.enqueue(c, &mail).await).await?;
-        state.mailer.deliver(&state.db, id, mail).await;
-    }
+/// A new user who must choose their own password.
+pub struct Invitation {
+    pub user_id: Uuid,
+    pub email: String,
+    pub name: String,
+}
+
+/// After the user is committed, the invitation token and mail are written on
+/// the platform path (tokens and the outbox are not tenant tables) and sent.
+pub async fn send_invitation(state: &AppState, invite: Option<Invitation>) -> Result<(), ApiError> {
+    let Some(invite) = invite else { return Ok(()) };
+    let token = tokens::random_token();
+    let mail = Mail {
+        to: invite.email.clone(),
+        subject: "You're invited to Karat".into(),
+        body: format!(
+            "Hello {},\n\nAn account was created for you on Karat. Set your password here (valid for 7 days):\n{}/reset-password?token={}\n",
+            invite.name,
+            state.config.public_url(),
+            token
+        ),
+    };
+    let id = state
+        .db
+        .platform_tx(async |c| {
+            diesel::insert_into(password_resets::table)
+                .values((
+                    password_resets::token_hash.eq(tokens::token_hash(&token)),
+                    password_resets::user_id.eq(invite.user_id),
+                    password_resets::expires_at.eq(Utc::now() + chrono::Duration::days(7)),
+                ))
+                .execute(c)
+                .await?;
+            state.mailer.enqueue(c, &mail).await
+        })
+        .await?;
+    state.mailer.deliver(&state.db, id, mail).await;
     Ok(())
 }
 
@@ -282,22 +319,32 @@ pub async fn create(
     }
     let (email, phone) = input.validate()?;
     if scope == Scope::Store && input.store_ids.is_empty() {
-        return Err(ApiError::invalid("store_ids", "choose at least one of your stores"));
+        return Err(ApiError::invalid(
+            "store_ids",
+            "choose at least one of your stores",
+        ));
     }
     let (user, mail) = state
         .db
         .tenant_tx(tenant, auth.user_id, async |c| {
             check_stores(c, &auth, scope, &input.store_ids).await?;
             if let Some(m) = input.manager_id {
-                find(c, m).await.map_err(|_| ApiError::invalid("manager_id", "no such user"))?;
+                find(c, m)
+                    .await
+                    .map_err(|_| ApiError::invalid("manager_id", "no such user"))?;
             }
-            let (user, mail) = insert(c, &state, tenant, &input, email, phone).await?;
-            audit::record(c, &auth.actor(), Some(tenant), Change {
-                entity: "user",
-                entity_id: Some(user.id.to_string()),
-                action: "create",
-                changes: Some(audit::created(&user)),
-            })
+            let (user, mail) = insert(c, tenant, &input, email, phone).await?;
+            audit::record(
+                c,
+                &auth.actor(),
+                Some(tenant),
+                Change {
+                    entity: "user",
+                    entity_id: Some(user.id.to_string()),
+                    action: "create",
+                    changes: Some(audit::created(&user)),
+                },
+            )
             .await?;
             Ok((user, mail))
         })
@@ -342,8 +389,17 @@ pub async fn list(
         .tenant_tx(tenant, auth.user_id, async |c| {
             let mut q = users::table.select(UserRow::as_select()).into_boxed();
             if let Some(text) = &filter.q {
-                let pattern = format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-                q = q.filter(users::name.ilike(pattern.clone()).or(users::email.ilike(pattern)));
+                let pattern = format!(
+                    "%{}%",
+                    text.replace('\\', "\\\\")
+                        .replace('%', "\\%")
+                        .replace('_', "\\_")
+                );
+                q = q.filter(
+                    users::name
+                        .ilike(pattern.clone())
+                        .or(users::email.ilike(pattern)),
+                );
             }
             if let Some(r) = filter.role {
                 q = q.filter(users::role.eq(r.as_str()));
@@ -352,15 +408,23 @@ pub async fn list(
                 q = q.filter(users::active.eq(a));
             }
             if let Some(s) = filter.store_id {
-                q = q.filter(users::id.eq_any(
-                    user_stores::table.filter(user_stores::store_id.eq(s)).select(user_stores::user_id),
-                ));
+                q = q.filter(
+                    users::id.eq_any(
+                        user_stores::table
+                            .filter(user_stores::store_id.eq(s))
+                            .select(user_stores::user_id),
+                    ),
+                );
             }
             if scope == Scope::Store {
                 let mine = auth.store_ids.clone();
                 q = q.filter(
                     users::id
-                        .eq_any(user_stores::table.filter(user_stores::store_id.eq_any(mine)).select(user_stores::user_id))
+                        .eq_any(
+                            user_stores::table
+                                .filter(user_stores::store_id.eq_any(mine))
+                                .select(user_stores::user_id),
+                        )
                         .or(users::id.eq(auth.user_id)),
                 );
             }
@@ -444,27 +508,42 @@ pub async fn update(
             if !visible(&auth, scope, &before) {
                 return Err(ApiError::NotFound);
             }
-            if !auth.role.can_manage_role(before.role) || patch.role.is_some_and(|r| !auth.role.can_manage_role(r)) {
+            if !auth.role.can_manage_role(before.role)
+                || patch.role.is_some_and(|r| !auth.role.can_manage_role(r))
+            {
                 return Err(ApiError::Forbidden);
             }
             if id == auth.user_id && (patch.active == Some(false) || patch.role.is_some()) {
-                return Err(ApiError::Conflict("You cannot deactivate yourself or change your own role.".into()));
+                return Err(ApiError::Conflict(
+                    "You cannot deactivate yourself or change your own role.".into(),
+                ));
             }
             if let Some(stores) = &patch.store_ids {
                 check_stores(c, &auth, scope, stores).await?;
                 if scope == Scope::Store && stores.is_empty() {
-                    return Err(ApiError::invalid("store_ids", "choose at least one of your stores"));
+                    return Err(ApiError::invalid(
+                        "store_ids",
+                        "choose at least one of your stores",
+                    ));
                 }
             }
             if let Some(m) = patch.manager_id {
                 if m == id {
-                    return Err(ApiError::invalid("manager_id", "a user cannot manage themselves"));
+                    return Err(ApiError::invalid(
+                        "manager_id",
+                        "a user cannot manage themselves",
+                    ));
                 }
-                find(c, m).await.map_err(|_| ApiError::invalid("manager_id", "no such user"))?;
+                find(c, m)
+                    .await
+                    .map_err(|_| ApiError::invalid("manager_id", "no such user"))?;
             }
             diesel::update(users::table.find(id))
                 .set((
-                    patch.name.as_ref().map(|n| users::name.eq(n.trim().to_string())),
+                    patch
+                        .name
+                        .as_ref()
+                        .map(|n| users::name.eq(n.trim().to_string())),
                     patch.phone.as_ref().map(|_| users::phone.eq(phone.clone())),
                     patch.role.map(|r| users::role.eq(r.as_str())),
                     patch.manager_id.map(|m| users::manager_id.eq(Some(m))),
@@ -474,20 +553,40 @@ pub async fn update(
                 .execute(c)
                 .await?;
             if let Some(stores) = &patch.store_ids {
-                diesel::delete(user_stores::table.filter(user_stores::user_id.eq(id))).execute(c).await?;
+                diesel::delete(user_stores::table.filter(user_stores::user_id.eq(id)))
+                    .execute(c)
+                    .await?;
                 let links: Vec<_> = dedup(stores)
                     .into_iter()
-                    .map(|s| (user_stores::tenant_id.eq(tenant), user_stores::user_id.eq(id), user_stores::store_id.eq(s)))
+                    .map(|s| {
+                        (
+                            user_stores::tenant_id.eq(tenant),
+                            user_stores::user_id.eq(id),
+                            user_stores::store_id.eq(s),
+                        )
+                    })
                     .collect();
-                diesel::insert_into(user_stores::table).values(links).execute(c).await?;
+                diesel::insert_into(user_stores::table)
+                    .values(links)
+                    .execute(c)
+                    .await?;
             }
             let after = find(c, id).await?;
-            audit::record(c, &auth.actor(), Some(tenant), Change {
-                entity: "user",
-                entity_id: Some(id.to_string()),
-                action: if patch.active == Some(false) { "deactivate" } else { "update" },
-                changes: Some(audit::diff(&before, &after)),
-            })
+            audit::record(
+                c,
+                &auth.actor(),
+                Some(tenant),
+                Change {
+                    entity: "user",
+                    entity_id: Some(id.to_string()),
+                    action: if patch.active == Some(false) {
+                        "deactivate"
+                    } else {
+                        "update"
+                    },
+                    changes: Some(audit::diff(&before, &after)),
+                },
+            )
             .await?;
             Ok(after)
         })
@@ -497,10 +596,14 @@ pub async fn update(
         state
             .db
             .platform_tx(async |c| {
-                diesel::update(sessions::table.filter(sessions::user_id.eq(id)).filter(sessions::revoked_at.is_null()))
-                    .set(sessions::revoked_at.eq(diesel::dsl::now))
-                    .execute(c)
-                    .await?;
+                diesel::update(
+                    sessions::table
+                        .filter(sessions::user_id.eq(id))
+                        .filter(sessions::revoked_at.is_null()),
+                )
+                .set(sessions::revoked_at.eq(diesel::dsl::now))
+                .execute(c)
+                .await?;
                 Ok(())
             })
             .await?;
@@ -515,20 +618,29 @@ mod tests {
     #[test]
     fn phones() {
         let mut v = Validator::default();
-        assert_eq!(parse_phone(&mut v, "p", Some("+91 98450 12345")).as_deref(), Some("+919845012345"));
+        assert_eq!(
+            parse_phone(&mut v, "p", Some("+91 98450 12345")).as_deref(),
+            Some("+919845012345")
+        );
         assert!(v.finish().is_ok());
         parse_phone(&mut v, "p", Some("+915845012345"));
         assert!(v.finish().is_err(), "Indian mobiles start with 6-9");
         parse_phone(&mut v, "p", Some("9845012345"));
         assert!(v.finish().is_err(), "needs a country code");
-        assert_eq!(parse_phone(&mut v, "p", Some("+14155550123")).as_deref(), Some("+14155550123"));
+        assert_eq!(
+            parse_phone(&mut v, "p", Some("+14155550123")).as_deref(),
+            Some("+14155550123")
+        );
         assert!(v.finish().is_ok());
     }
 
     #[test]
     fn emails() {
         let mut v = Validator::default();
-        assert_eq!(parse_email(&mut v, "e", " Asha@Example.IN "), "asha@example.in");
+        assert_eq!(
+            parse_email(&mut v, "e", " Asha@Example.IN "),
+            "asha@example.in"
+        );
         assert!(v.finish().is_ok());
         for bad in ["asha", "a@b", "a b@c.in", "@c.in", "a@.in"] {
             parse_email(&mut v, "e", bad);

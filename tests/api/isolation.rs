@@ -1,0 +1,176 @@
+//! Tenant isolation: the app layer (404s) and the database layer (RLS) each hold on their own.
+
+use diesel::prelude::*;
+use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
+use karat::auth::rbac::Role;
+use serde_json::json;
+
+use crate::common::{T, TestApp};
+
+#[actix_web::test]
+async fn another_tenants_objects_are_404_and_never_listed() {
+    let app = TestApp::spawn().await;
+    for role in [
+        Role::BusinessAdmin,
+        Role::Manager,
+        Role::SalesRep,
+        Role::Telecaller,
+        Role::Marketing,
+    ] {
+        let t = app.token(T::A, role).await;
+        let b_user = app.user_id(T::B, Role::SalesRep);
+        let b_store = app.b.stores[0];
+        app.get(&format!("/api/v1/users/{b_user}"), Some(&t))
+            .await
+            .problem(404);
+        app.get(&format!("/api/v1/stores/{b_store}"), Some(&t))
+            .await
+            .problem(404);
+        app.get(&format!("/api/v1/tenants/{}", app.b.id), Some(&t))
+            .await
+            .problem(404);
+        let users = app.get("/api/v1/users?limit=100", Some(&t)).await;
+        assert_eq!(users.status, 200);
+        for u in users.body["items"].as_array().unwrap() {
+            assert_eq!(u["tenant_id"], app.a.id.to_string(), "{role:?} saw {u}");
+        }
+        let stores = app.get("/api/v1/stores", Some(&t)).await;
+        for s in stores.body["items"].as_array().unwrap() {
+            assert_eq!(s["tenant_id"], app.a.id.to_string());
+        }
+    }
+    // Writes to B's objects are 404 too, and change nothing.
+    let ba = app.token(T::A, Role::BusinessAdmin).await;
+    let before = app.count("audit_log").await;
+    app.patch(
+        &format!("/api/v1/users/{}", app.user_id(T::B, Role::SalesRep)),
+        Some(&ba),
+        json!({"name": "Hijacked"}),
+    )
+    .await
+    .problem(404);
+    app.patch(
+        &format!("/api/v1/stores/{}", app.b.stores[0]),
+        Some(&ba),
+        json!({"name": "Hijacked"}),
+    )
+    .await
+    .problem(404);
+    // Creating a user in A with B's store is refused (the store "does not exist").
+    app.post("/api/v1/users", Some(&ba), json!({"name": "X", "email": "x-cross@example.test", "role": "sales_rep", "store_ids": [app.b.stores[0]], "password": "some-long-password-1"})).await.problem(422);
+    assert_eq!(app.count("audit_log").await, before);
+    let audit = app.get("/api/v1/audit", Some(&ba)).await;
+    for e in audit.body["items"].as_array().unwrap() {
+        assert_eq!(e["tenant_id"], app.a.id.to_string());
+    }
+}
+
+#[derive(QueryableByName)]
+struct Name {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+}
+
+#[derive(QueryableByName)]
+struct N {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+#[actix_web::test]
+async fn row_level_security_holds_without_the_app() {
+    let app = TestApp::spawn().await;
+    let mut c = app.app_conn().await;
+    let tables: Vec<Name> = diesel::sql_query(
+        "SELECT c.relname::text AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT LIKE '\\_\\_%' ORDER BY 1",
+    )
+    .load(&mut c)
+    .await
+    .unwrap();
+    assert!(tables.len() >= 10);
+    let forced: Vec<Name> = diesel::sql_query(
+        "SELECT c.relname::text AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT LIKE '\\_\\_%' AND c.relrowsecurity AND c.relforcerowsecurity",
+    )
+    .load(&mut c)
+    .await
+    .unwrap();
+    assert_eq!(
+        forced.len(),
+        tables.len(),
+        "every table has RLS enabled and forced"
+    );
+
+    // No tenant set: nothing at all.
+    for t in &tables {
+        let n: N = diesel::sql_query(format!("SELECT count(*) AS n FROM {}", t.name))
+            .get_result(&mut c)
+            .await
+            .unwrap();
+        assert_eq!(n.n, 0, "{} leaked rows without a tenant", t.name);
+    }
+    // Tenant A set: only A's rows.
+    c.batch_execute(&format!("SET app.tenant_id = '{}'", app.a.id))
+        .await
+        .unwrap();
+    for t in ["stores", "users", "user_stores"] {
+        let total: N = diesel::sql_query(format!("SELECT count(*) AS n FROM {t}"))
+            .get_result(&mut c)
+            .await
+            .unwrap();
+        let mine: N = diesel::sql_query(format!(
+            "SELECT count(*) AS n FROM {t} WHERE tenant_id = '{}'",
+            app.a.id
+        ))
+        .get_result(&mut c)
+        .await
+        .unwrap();
+        assert!(total.n > 0);
+        assert_eq!(total.n, mine.n, "{t} shows another tenant's rows");
+    }
+    let tenants: N = diesel::sql_query("SELECT count(*) AS n FROM tenants")
+        .get_result(&mut c)
+        .await
+        .unwrap();
+    assert_eq!(tenants.n, 1);
+    // Writing a row for tenant B while A is set is refused by the policy.
+    let err = c
+        .batch_execute(&format!("INSERT INTO stores (id, tenant_id, name, code, time_zone) VALUES (gen_random_uuid(), '{}', 'x', 'X1', 'UTC')", app.b.id))
+        .await;
+    assert!(err.is_err());
+    // Platform admins live outside tenants and are invisible here.
+    let pas: N = diesel::sql_query("SELECT count(*) AS n FROM users WHERE role = 'platform_admin'")
+        .get_result(&mut c)
+        .await
+        .unwrap();
+    assert_eq!(pas.n, 0);
+}
+
+#[actix_web::test]
+async fn the_app_role_cannot_rewrite_history() {
+    let app = TestApp::spawn().await;
+    let ba = app.token(T::A, Role::BusinessAdmin).await;
+    let r = app
+        .post(
+            "/api/v1/stores",
+            Some(&ba),
+            json!({"name": "Indiranagar", "code": "BLR-IN"}),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    let mut c = app.app_conn().await;
+    c.batch_execute(&format!("SET app.tenant_id = '{}'", app.a.id))
+        .await
+        .unwrap();
+    assert!(
+        c.batch_execute("UPDATE audit_log SET action = 'nothing'")
+            .await
+            .is_err()
+    );
+    let mut c = app.app_conn().await;
+    assert!(c.batch_execute("DELETE FROM audit_log").await.is_err());
+    let mut c = app.app_conn().await;
+    let role: Name = diesel::sql_query("SELECT (rolsuper OR rolbypassrls)::text AS name FROM pg_roles WHERE rolname = current_user").get_result(&mut c).await.unwrap();
+    assert_eq!(role.name, "false");
+}

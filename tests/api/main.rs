@@ -1,0 +1,8 @@
+//! Integration tests: the real server over real HTTP against a real PostgreSQL.
+
+mod common;
+
+mod auth;
+mod isolation;
+mod migrations;
+mod users_stores;
