@@ -85,6 +85,13 @@ enum AdminTask {
 
 #[actix_web::main]
 async fn main() {
+    // Each argon2 hash allocates 19 MiB. glibc's adaptive mmap threshold would
+    // otherwise keep those blocks in per-thread arenas for good (hundreds of MB
+    // after a burst of logins); a fixed threshold returns them to the OS.
+    // SAFETY: mallopt only tunes the allocator; called before any threads start work.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
     let cli = Cli::parse();
     let format = match &cli.command {
         Command::Serve { serve, .. } => serve.log_format,

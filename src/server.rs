@@ -112,19 +112,34 @@ pub fn build_state(db: Db, cfg: &ServeConfig, data_dir: &Path) -> anyhow::Result
 }
 
 /// Runs the HTTP server on `listener` until it is stopped (Ctrl-C, SIGTERM).
+/// `pool_size` database connections are split between the workers.
 pub async fn run_http(
     state: AppState,
     listener: TcpListener,
     workers: Option<usize>,
+    pool_size: usize,
 ) -> anyhow::Result<()> {
-    let state = actix_web::web::Data::new(state);
-    let mut server = actix_web::HttpServer::new(move || crate::http::app(state.clone()))
-        .listen(listener)?
-        .shutdown_timeout(10);
-    if let Some(w) = workers {
-        server = server.workers(w.max(1));
-    }
-    server.run().await?;
+    let workers = workers
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+        })
+        .max(1);
+    let per_worker = (pool_size / workers).max(1);
+    // Fail at start-up, not inside a worker, if the pool cannot be built.
+    state.for_worker(per_worker)?;
+    actix_web::HttpServer::new(move || {
+        let worker = state
+            .for_worker(per_worker)
+            .expect("pool config was checked at start-up");
+        crate::http::app(actix_web::web::Data::new(worker))
+    })
+    .listen(listener)?
+    .workers(workers)
+    .shutdown_timeout(10)
+    .run()
+    .await?;
     Ok(())
 }
 
@@ -145,7 +160,7 @@ pub async fn serve(dbc: DbConfig, cfg: ServeConfig, demo: bool) -> anyhow::Resul
         if demo {
             crate::demo::print_credentials();
         }
-        run_http(state, listener, cfg.workers).await
+        run_http(state, listener, cfg.workers, dbc.db_pool_size).await
     }
     .await;
     if let Some(pg) = database.embedded.as_mut() {

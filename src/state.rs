@@ -11,17 +11,19 @@ use crate::db::Db;
 use crate::http::metrics::Metrics;
 use crate::mail::Mailer;
 
-/// Everything a request handler may need.
+/// Everything a request handler may need. Cloning shares everything but the
+/// pool; see [`AppState::for_worker`].
+#[derive(Clone)]
 pub struct AppState {
     pub db: Db,
     pub jwt: JwtKeys,
-    pub mailer: Mailer,
+    pub mailer: Arc<Mailer>,
     pub config: Arc<ServeConfig>,
-    pub metrics: Metrics,
+    pub metrics: Arc<Metrics>,
     /// Login and password-reset attempts per client IP, checked before any hashing.
-    pub auth_ip_limiter: DefaultKeyedRateLimiter<String>,
+    pub auth_ip_limiter: Arc<DefaultKeyedRateLimiter<String>>,
     /// Bounds concurrent password hashes so a flood cannot take every core.
-    pub hash_slots: tokio::sync::Semaphore,
+    pub hash_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -34,12 +36,20 @@ impl AppState {
         AppState {
             db,
             jwt,
-            mailer,
-            metrics: Metrics::new(),
-            auth_ip_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
-            hash_slots: tokio::sync::Semaphore::new(cores),
+            mailer: Arc::new(mailer),
+            metrics: Arc::new(Metrics::new()),
+            auth_ip_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+            hash_slots: Arc::new(tokio::sync::Semaphore::new(cores)),
             config,
         }
+    }
+
+    /// The state for one HTTP worker: shared limits and metrics, its own pool.
+    pub fn for_worker(&self, pool_size: usize) -> anyhow::Result<AppState> {
+        Ok(AppState {
+            db: self.db.sibling(pool_size)?,
+            ..self.clone()
+        })
     }
 
     /// 429 with the wait when `ip` has used its login budget.

@@ -186,9 +186,7 @@ pub async fn login(
             diesel::delete(crate::db::schema::login_failures::table.find(&email))
                 .execute(c)
                 .await?;
-            let user = user_model::with_stores(c, vec![account.row.clone()])
-                .await?
-                .remove(0);
+            let user = user_model::find(c, account.row.id).await?;
             let (session, token) = open_session(c, &user, &meta).await?;
             Ok((user, token, session))
         })
@@ -371,7 +369,7 @@ pub async fn refresh(
                 ))
                 .execute(c)
                 .await?;
-            let user = user_model::with_stores(c, vec![row]).await?.remove(0);
+            let user = user_model::find(c, row.id).await?;
             Ok(Refreshed::Ok(user, next, session))
         })
         .await?;

@@ -4,8 +4,10 @@ pub mod embedded;
 pub mod schema;
 
 use diesel::prelude::*;
-use diesel_async::pooled_connection::AsyncDieselConnectionManager;
 use diesel_async::pooled_connection::deadpool::Pool;
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_async::{
     AnsiTransactionManager, AsyncConnection, AsyncPgConnection, RunQueryDsl, TransactionManager,
 };
@@ -24,19 +26,34 @@ pub type Conn = AsyncPgConnection;
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<AsyncPgConnection>,
+    url: std::sync::Arc<str>,
 }
 
 impl Db {
     /// Builds a pool (connections are opened lazily).
     pub fn connect(url: &str, size: usize) -> anyhow::Result<Self> {
-        let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
+        // Fast recycling: no `SELECT 1` on every checkout. A connection left inside a
+        // transaction (a cancelled request) is discarded by the pool instead.
+        let mut config = ManagerConfig::default();
+        config.recycling_method = RecyclingMethod::Fast;
+        let manager =
+            AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
         let pool = Pool::builder(manager)
             .max_size(size)
             .wait_timeout(Some(std::time::Duration::from_secs(5)))
             .create_timeout(Some(std::time::Duration::from_secs(5)))
             .runtime(deadpool_runtime())
             .build()?;
-        Ok(Db { pool })
+        Ok(Db {
+            pool,
+            url: url.into(),
+        })
+    }
+
+    /// A separate pool to the same database. Each HTTP worker gets its own so a
+    /// connection's I/O task runs on the thread that uses it (no cross-thread wake-ups).
+    pub fn sibling(&self, size: usize) -> anyhow::Result<Db> {
+        Db::connect(&self.url, size)
     }
 
     async fn conn(
@@ -54,17 +71,15 @@ impl Db {
     ) -> Result<R, ApiError> {
         let mut conn = self.conn().await?;
         let conn: &mut Conn = &mut conn;
-        AnsiTransactionManager::begin_transaction(conn).await?;
-        let result = match diesel::select((
-            set_config("app.tenant_id", tenant_id.to_string(), true),
-            set_config("app.user_id", user_id.to_string(), true),
-        ))
-        .execute(conn)
-        .await
-        {
-            Ok(_) => f(conn).await,
-            Err(e) => Err(e.into()),
-        };
+        // One round trip for BEGIN and the transaction-local settings; SET LOCAL
+        // is a utility statement, so PostgreSQL does not plan it. Uuids print as
+        // hex and dashes only, so the interpolation cannot inject SQL.
+        AnsiTransactionManager::begin_transaction_sql(
+            conn,
+            &format!("BEGIN; SET LOCAL app.tenant_id = '{tenant_id}'; SET LOCAL app.user_id = '{user_id}'"),
+        )
+        .await?;
+        let result = f(conn).await;
         finish(conn, result).await
     }
 
@@ -76,14 +91,9 @@ impl Db {
     ) -> Result<R, ApiError> {
         let mut conn = self.conn().await?;
         let conn: &mut Conn = &mut conn;
-        AnsiTransactionManager::begin_transaction(conn).await?;
-        let result = match diesel::select(set_config("app.platform", "on".to_string(), true))
-            .execute(conn)
-            .await
-        {
-            Ok(_) => f(conn).await,
-            Err(e) => Err(e.into()),
-        };
+        AnsiTransactionManager::begin_transaction_sql(conn, "BEGIN; SET LOCAL app.platform = 'on'")
+            .await?;
+        let result = f(conn).await;
         finish(conn, result).await
     }
 
@@ -114,11 +124,6 @@ async fn finish<R>(conn: &mut Conn, result: Result<R, ApiError>) -> Result<R, Ap
 
 fn deadpool_runtime() -> deadpool::Runtime {
     deadpool::Runtime::Tokio1
-}
-
-diesel::define_sql_function! {
-    /// PostgreSQL `set_config(name, value, is_local)`.
-    fn set_config(name: diesel::sql_types::Text, value: diesel::sql_types::Text, is_local: diesel::sql_types::Bool) -> diesel::sql_types::Text;
 }
 
 /// Applies pending migrations as the owner and grants the app role what it may do.

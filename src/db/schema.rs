@@ -125,6 +125,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// View: users with `store_ids` (see the user_views migration).
+    user_views (id) {
+        id -> Uuid,
+        tenant_id -> Nullable<Uuid>,
+        name -> Text,
+        email -> Text,
+        phone -> Nullable<Text>,
+        role -> Text,
+        manager_id -> Nullable<Uuid>,
+        active -> Bool,
+        created_at -> Timestamptz,
+        store_ids -> Array<Uuid>,
+    }
+}
+
 diesel::joinable!(stores -> tenants (tenant_id));
 diesel::joinable!(user_stores -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -141,4 +157,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     mail_outbox,
     audit_log,
+    user_views,
 );

@@ -1,7 +1,5 @@
 //! Users of a tenant (and platform admins): models, rules and routes.
 
-use std::collections::HashMap;
-
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -14,7 +12,7 @@ use crate::audit::{self, Change};
 use crate::auth::rbac::{Permission, Role, Scope};
 use crate::auth::{Auth, password, tokens};
 use crate::db::Conn;
-use crate::db::schema::{password_resets, sessions, stores, user_stores, users};
+use crate::db::schema::{password_resets, sessions, stores, user_stores, user_views, users};
 use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Json, Page, PageParams, Validator};
 use crate::mail::Mail;
@@ -58,44 +56,47 @@ impl UserRow {
     }
 }
 
-/// Attaches store memberships to rows with one query.
-pub async fn with_stores(conn: &mut Conn, rows: Vec<UserRow>) -> Result<Vec<User>, ApiError> {
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let links: Vec<(Uuid, Uuid)> = user_stores::table
-        .filter(user_stores::user_id.eq_any(&ids))
-        .select((user_stores::user_id, user_stores::store_id))
-        .order(user_stores::store_id)
-        .load(conn)
-        .await?;
-    let mut by_user: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-    for (u, s) in links {
-        by_user.entry(u).or_default().push(s);
-    }
-    Ok(rows
-        .into_iter()
-        .map(|r| User {
-            role: r.role(),
-            store_ids: by_user.remove(&r.id).unwrap_or_default(),
+/// A row of the `user_views` view: a user with their store ids.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = user_views)]
+pub struct UserViewRow {
+    pub id: Uuid,
+    pub tenant_id: Option<Uuid>,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub role: String,
+    pub manager_id: Option<Uuid>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub store_ids: Vec<Uuid>,
+}
+
+impl From<UserViewRow> for User {
+    fn from(r: UserViewRow) -> User {
+        User {
+            role: Role::parse(&r.role).unwrap_or(Role::SalesRep),
             id: r.id,
             tenant_id: r.tenant_id,
             name: r.name,
             email: r.email,
             phone: r.phone,
+            store_ids: r.store_ids,
             manager_id: r.manager_id,
             active: r.active,
             created_at: r.created_at,
-        })
-        .collect())
+        }
+    }
 }
 
-/// One user by id, visible in the current transaction's tenant.
+/// One user by id with their stores, as visible in the current transaction.
 pub async fn find(conn: &mut Conn, id: Uuid) -> Result<User, ApiError> {
-    let row: UserRow = users::table
+    let row: UserViewRow = user_views::table
         .find(id)
-        .select(UserRow::as_select())
+        .select(UserViewRow::as_select())
         .first(conn)
         .await?;
-    Ok(with_stores(conn, vec![row]).await?.remove(0))
+    Ok(row.into())
 }
 
 /// Whether the caller may see this user at all (scope check after RLS).
@@ -387,7 +388,9 @@ pub async fn list(
     let rows = state
         .db
         .tenant_tx(tenant, auth.user_id, async |c| {
-            let mut q = users::table.select(UserRow::as_select()).into_boxed();
+            let mut q = user_views::table
+                .select(UserViewRow::as_select())
+                .into_boxed();
             if let Some(text) = &filter.q {
                 let pattern = format!(
                     "%{}%",
@@ -396,20 +399,20 @@ pub async fn list(
                         .replace('_', "\\_")
                 );
                 q = q.filter(
-                    users::name
+                    user_views::name
                         .ilike(pattern.clone())
-                        .or(users::email.ilike(pattern)),
+                        .or(user_views::email.ilike(pattern)),
                 );
             }
             if let Some(r) = filter.role {
-                q = q.filter(users::role.eq(r.as_str()));
+                q = q.filter(user_views::role.eq(r.as_str()));
             }
             if let Some(a) = filter.active {
-                q = q.filter(users::active.eq(a));
+                q = q.filter(user_views::active.eq(a));
             }
             if let Some(s) = filter.store_id {
                 q = q.filter(
-                    users::id.eq_any(
+                    user_views::id.eq_any(
                         user_stores::table
                             .filter(user_stores::store_id.eq(s))
                             .select(user_stores::user_id),
@@ -419,20 +422,20 @@ pub async fn list(
             if scope == Scope::Store {
                 let mine = auth.store_ids.clone();
                 q = q.filter(
-                    users::id
+                    user_views::id
                         .eq_any(
                             user_stores::table
                                 .filter(user_stores::store_id.eq_any(mine))
                                 .select(user_stores::user_id),
                         )
-                        .or(users::id.eq(auth.user_id)),
+                        .or(user_views::id.eq(auth.user_id)),
                 );
             }
             if let Some(cur) = cursor {
-                q = q.filter(users::id.gt(cur));
+                q = q.filter(user_views::id.gt(cur));
             }
-            let rows = q.order(users::id).limit(limit + 1).load(c).await?;
-            with_stores(c, rows).await
+            let rows: Vec<UserViewRow> = q.order(user_views::id).limit(limit + 1).load(c).await?;
+            Ok(rows.into_iter().map(User::from).collect::<Vec<_>>())
         })
         .await?;
     Ok(web::Json(Page::from_rows(rows, limit, |u| u.id)))

@@ -320,15 +320,16 @@ impl TestApp {
         let cfg = ServeArgs::parse_from(args).serve;
         let data_dir = std::env::temp_dir();
         let state = karat::server::build_state(pool, &cfg, &data_dir).unwrap();
-        let state = actix_web::web::Data::new(state);
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
-        let server = actix_web::HttpServer::new(move || karat::http::app(state.clone()))
-            .listen(listener)
-            .unwrap()
-            .workers(2)
-            .disable_signals()
-            .run();
+        let server = actix_web::HttpServer::new(move || {
+            karat::http::app(actix_web::web::Data::new(state.for_worker(4).unwrap()))
+        })
+        .listen(listener)
+        .unwrap()
+        .workers(2)
+        .disable_signals()
+        .run();
         let handle = server.handle();
         actix_web::rt::spawn(server);
         TestApp {

@@ -174,3 +174,34 @@ async fn the_app_role_cannot_rewrite_history() {
     let role: Name = diesel::sql_query("SELECT (rolsuper OR rolbypassrls)::text AS name FROM pg_roles WHERE rolname = current_user").get_result(&mut c).await.unwrap();
     assert_eq!(role.name, "false");
 }
+
+#[actix_web::test]
+async fn a_cancelled_request_never_leaks_its_tenant_to_the_next() {
+    let app = TestApp::spawn().await;
+    let db = karat::db::Db::connect(&app.db.app_url(), 1).unwrap();
+    // A request dropped half-way through its transaction (client went away).
+    let tenant = app.a.id;
+    let pending = db.tenant_tx(tenant, uuid::Uuid::now_v7(), async |_c| {
+        std::future::pending::<()>().await;
+        Ok(())
+    });
+    assert!(
+        tokio::time::timeout(std::time::Duration::from_millis(200), pending)
+            .await
+            .is_err()
+    );
+    // The only pooled connection must not carry tenant A into this one.
+    let seen: Option<String> = db
+        .with_conn(async |c| {
+            Ok(diesel::select(diesel::dsl::sql::<
+                diesel::sql_types::Nullable<diesel::sql_types::Text>,
+            >(
+                "NULLIF(current_setting('app.tenant_id', true), '')"
+            ))
+            .get_result(c)
+            .await?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(seen, None);
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# HTTP benchmark: a tenant-scoped single-record GET (JWT verification + tenant
+# transaction + RLS) at 64 connections, then the same while a flood of bad
+# logins hits the server. Target: ≥ 12,000 req/s, p99 ≤ 10 ms.
+#
+#   benches/http.sh [seconds]      (needs `wrk`: apt-get install wrk)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-20}
+command -v wrk >/dev/null || { echo "install wrk: apt-get install wrk" >&2; exit 1; }
+cargo build --release --locked -q
+data=$(mktemp -d /tmp/karat-bench.XXXXXX)
+KARAT_DATA_DIR="$data" KARAT_ADDR=127.0.0.1:0 KARAT_LOG_FORMAT=json RUST_LOG=warn \
+  target/release/karat serve --demo >"$data/server.log" 2>&1 &
+server=$!
+trap 'kill -TERM $server; wait $server 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 1 120); do
+  url=$(grep -o 'Karat is running at http://[0-9.:]*' "$data/server.log" | awk '{print $5}' || true)
+  [ -n "${url:-}" ] && break
+  sleep 0.5
+done
+login=$(curl -sf -XPOST "$url/api/v1/auth/login" -H 'content-type: application/json' \
+  -d '{"email":"owner@demo.test","password":"karat-demo-2026"}')
+token=$(printf '%s' "$login" | python3 -c 'import sys,json; print(json.load(sys.stdin)["access_token"])')
+user=$(printf '%s' "$login" | python3 -c 'import sys,json; print(json.load(sys.stdin)["user"]["id"])')
+rss() { awk '/VmRSS/ {print $2 " kB"}' /proc/"$server"/status; }
+echo "server RSS after start: $(rss)"
+echo
+echo "== GET /api/v1/users/{id}, 64 connections, ${secs}s"
+wrk -t2 -c64 -d"${secs}s" --latency -H "Authorization: Bearer $token" "$url/api/v1/users/$user"
+echo
+echo "== same, while 16 connections flood POST /api/v1/auth/login with bad passwords"
+wrk -t1 -c16 -d"$((secs + 2))s" -s benches/bad_login.lua "$url/api/v1/auth/login" >"$data/flood.txt" &
+flood=$!
+sleep 1
+wrk -t2 -c64 -d"${secs}s" --latency -H "Authorization: Bearer $token" "$url/api/v1/users/$user"
+wait $flood
+echo "-- the flood:"
+cat "$data/flood.txt"
+echo "server RSS after the runs: $(rss)"
