@@ -68,6 +68,12 @@ pub struct ServeConfig {
     /// HTTP worker threads (default: one per CPU core).
     #[arg(long, env = "KARAT_WORKERS")]
     pub workers: Option<usize>,
+    /// Extra origins allowed to open the WebSocket (comma-separated), besides KARAT_PUBLIC_URL's.
+    #[arg(long, env = "KARAT_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
+    /// Days events are kept for replay; older ones are swept hourly.
+    #[arg(long, env = "KARAT_EVENT_RETENTION_DAYS", default_value_t = 7)]
+    pub event_retention_days: i64,
     /// Log format.
     #[arg(long, env = "KARAT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Auto)]
     pub log_format: LogFormat,

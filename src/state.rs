@@ -10,6 +10,7 @@ use crate::config::ServeConfig;
 use crate::db::Db;
 use crate::http::metrics::Metrics;
 use crate::mail::Mailer;
+use crate::realtime::hub::Hubs;
 
 /// Everything a request handler may need. Cloning shares everything but the
 /// pool; see [`AppState::for_worker`].
@@ -24,16 +25,27 @@ pub struct AppState {
     pub auth_ip_limiter: Arc<DefaultKeyedRateLimiter<String>>,
     /// Bounds concurrent password hashes so a flood cannot take every core.
     pub hash_slots: Arc<tokio::sync::Semaphore>,
+    /// This node's tenant hubs.
+    pub hubs: Arc<Hubs>,
 }
 
 impl AppState {
-    /// Builds the state.
-    pub fn new(db: Db, jwt: JwtKeys, mailer: Mailer, config: Arc<ServeConfig>) -> Self {
+    /// Builds the state and starts the real-time machinery (hubs, listener, sweeper).
+    pub fn new(
+        db: Db,
+        jwt: JwtKeys,
+        mailer: Mailer,
+        config: Arc<ServeConfig>,
+    ) -> anyhow::Result<Self> {
+        let hub_db = db.sibling(4)?;
+        let hubs = Hubs::start(hub_db.clone());
+        crate::realtime::start_background(hubs.clone(), hub_db, config.event_retention_days);
         let per_minute = NonZeroU32::new(config.login_ip_per_minute.max(1)).expect("non-zero");
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
-        AppState {
+        Ok(AppState {
+            hubs,
             db,
             jwt,
             mailer: Arc::new(mailer),
@@ -41,7 +53,7 @@ impl AppState {
             auth_ip_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
             hash_slots: Arc::new(tokio::sync::Semaphore::new(cores)),
             config,
-        }
+        })
     }
 
     /// The state for one HTTP worker: shared limits and metrics, its own pool.

@@ -50,6 +50,11 @@ impl Db {
         })
     }
 
+    /// The connection string (for dedicated connections such as LISTEN).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
     /// A separate pool to the same database. Each HTTP worker gets its own so a
     /// connection's I/O task runs on the thread that uses it (no cross-thread wake-ups).
     pub fn sibling(&self, size: usize) -> anyhow::Result<Db> {

@@ -141,6 +141,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    event_counters (tenant_id) {
+        tenant_id -> Uuid,
+        last_seq -> Int8,
+    }
+}
+
+diesel::table! {
+    events (tenant_id, seq) {
+        tenant_id -> Uuid,
+        seq -> Int8,
+        topic -> Text,
+        kind -> Text,
+        payload -> Jsonb,
+        audience -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    realtime_tickets (ticket_hash) {
+        ticket_hash -> Bytea,
+        user_id -> Uuid,
+        session_id -> Uuid,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(stores -> tenants (tenant_id));
 diesel::joinable!(user_stores -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -158,4 +187,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_outbox,
     audit_log,
     user_views,
+    event_counters,
+    events,
+    realtime_tickets,
 );

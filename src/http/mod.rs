@@ -54,6 +54,8 @@ pub fn configure(cfg: &mut aweb::ServiceConfig) {
                 .service(users::get_one)
                 .service(users::update)
                 .service(audit::list)
+                .service(crate::realtime::ticket)
+                .service(crate::realtime::connect)
                 .default_service(aweb::to(api_not_found)),
         )
         .service(aweb::scope("/api").default_service(aweb::to(api_not_found)))

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{audit, auth, stores, tenants, users};
+use crate::{audit, auth, realtime, stores, tenants, users};
 
 struct BearerAuth;
 
@@ -35,6 +35,7 @@ impl Modify for BearerAuth {
         stores::list, stores::create, stores::get_one, stores::update,
         users::list, users::create, users::get_one, users::update,
         audit::list,
+        realtime::ticket, realtime::connect,
     ),
     tags(
         (name = "auth", description = "Sign-in, tokens, passwords and sessions"),
@@ -42,6 +43,7 @@ impl Modify for BearerAuth {
         (name = "stores", description = "Showrooms"),
         (name = "users", description = "People and their roles"),
         (name = "audit", description = "Who changed what"),
+        (name = "realtime", description = "Live events over a WebSocket (protocol: docs/realtime.md)"),
     )
 )]
 pub struct ApiDoc;

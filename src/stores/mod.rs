@@ -14,7 +14,9 @@ use crate::auth::rbac::{Permission, Scope};
 use crate::db::schema::{stores, tenants};
 use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Json, Page, PageParams, Validator};
+use crate::realtime::events::{Audience, emit};
 use crate::state::AppState;
+use serde_json::json;
 
 /// A showroom.
 #[derive(Debug, Clone, Serialize, Queryable, Selectable, ToSchema, PartialEq)]
@@ -123,6 +125,15 @@ pub async fn create(
                 .returning(Store::as_returning())
                 .get_result(c)
                 .await?;
+            emit(
+                c,
+                tenant,
+                "stores",
+                "store.created",
+                json!(store),
+                &Audience::Tenant,
+            )
+            .await?;
             audit::record(
                 c,
                 &auth.actor(),
@@ -261,6 +272,15 @@ pub async fn update(
                 .returning(Store::as_returning())
                 .get_result(c)
                 .await?;
+            emit(
+                c,
+                tenant,
+                "stores",
+                "store.updated",
+                json!(after),
+                &Audience::Tenant,
+            )
+            .await?;
             audit::record(
                 c,
                 &auth.actor(),

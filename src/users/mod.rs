@@ -16,7 +16,9 @@ use crate::db::schema::{password_resets, sessions, stores, user_stores, user_vie
 use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Json, Page, PageParams, Validator};
 use crate::mail::Mail;
+use crate::realtime::events::{Audience, emit};
 use crate::state::AppState;
+use serde_json::json;
 
 /// A user as the API shows it.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
@@ -335,6 +337,10 @@ pub async fn create(
                     .map_err(|_| ApiError::invalid("manager_id", "no such user"))?;
             }
             let (user, mail) = insert(c, tenant, &input, email, phone).await?;
+            let audience = Audience::Stores {
+                stores: user.store_ids.clone(),
+            };
+            emit(c, tenant, "users", "user.created", json!(user), &audience).await?;
             audit::record(
                 c,
                 &auth.actor(),
@@ -575,6 +581,18 @@ pub async fn update(
                     .await?;
             }
             let after = find(c, id).await?;
+            // Both the old and the new stores hear about it.
+            let mut stores = before.store_ids.clone();
+            stores.extend(after.store_ids.iter().copied());
+            emit(
+                c,
+                tenant,
+                "users",
+                "user.updated",
+                json!(after),
+                &Audience::Stores { stores },
+            )
+            .await?;
             audit::record(
                 c,
                 &auth.actor(),

@@ -220,6 +220,7 @@ impl Drop for TestDb {
 }
 
 /// A seeded tenant.
+#[derive(Clone)]
 pub struct TenantFx {
     pub id: Uuid,
     /// Store 0 is the manager's; store 1 belongs to nobody but the admin.
@@ -237,7 +238,7 @@ pub enum T {
 /// A running server with two seeded tenants and a platform admin.
 pub struct TestApp {
     pub base: String,
-    pub db: TestDb,
+    pub db: std::sync::Arc<TestDb>,
     pub a: TenantFx,
     pub b: TenantFx,
     pub platform_admin: (Uuid, String),
@@ -308,33 +309,10 @@ impl TestApp {
             })
             .await
             .unwrap();
-        let mut args = vec![
-            "serve",
-            "--jwt-secret",
-            "test-secret-test-secret-test-secret!",
-        ];
-        if !flags.contains(&"--login-ip-per-minute") {
-            args.extend_from_slice(&["--login-ip-per-minute", "100000"]);
-        }
-        args.extend_from_slice(flags);
-        let cfg = ServeArgs::parse_from(args).serve;
-        let data_dir = std::env::temp_dir();
-        let state = karat::server::build_state(pool, &cfg, &data_dir).unwrap();
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let server = actix_web::HttpServer::new(move || {
-            karat::http::app(actix_web::web::Data::new(state.for_worker(4).unwrap()))
-        })
-        .listen(listener)
-        .unwrap()
-        .workers(2)
-        .disable_signals()
-        .run();
-        let handle = server.handle();
-        actix_web::rt::spawn(server);
+        let (base, handle) = start_server(pool, flags);
         TestApp {
-            base: format!("http://127.0.0.1:{port}"),
-            db,
+            base,
+            db: std::sync::Arc::new(db),
             a,
             b,
             platform_admin: pa,
@@ -344,6 +322,29 @@ impl TestApp {
                 .timeout(std::time::Duration::from_secs(30))
                 .finish(),
         }
+    }
+
+    /// A second server (another node) on the same database and fixtures.
+    pub async fn spawn_on(other: &TestApp, flags: &[&str]) -> TestApp {
+        let pool = karat::db::Db::connect(&other.db.app_url(), 8).unwrap();
+        let (base, handle) = start_server(pool, flags);
+        TestApp {
+            base,
+            db: other.db.clone(),
+            a: other.a.clone(),
+            b: other.b.clone(),
+            platform_admin: other.platform_admin.clone(),
+            handle,
+            tokens: Default::default(),
+            client: awc::Client::builder()
+                .timeout(std::time::Duration::from_secs(30))
+                .finish(),
+        }
+    }
+
+    /// Stops this server (its sockets close).
+    pub async fn stop(&self) {
+        self.handle.stop(false).await;
     }
 
     /// The seeded tenant.
@@ -604,4 +605,32 @@ async fn seed_tenant(c: &mut AsyncPgConnection, slug: &str, hash: &str) -> Tenan
         stores: st,
         users: users_,
     }
+}
+
+/// Starts the real server on port 0; returns its base URL and handle.
+fn start_server(pool: karat::db::Db, flags: &[&str]) -> (String, actix_web::dev::ServerHandle) {
+    let mut args = vec![
+        "serve",
+        "--jwt-secret",
+        "test-secret-test-secret-test-secret!",
+    ];
+    if !flags.contains(&"--login-ip-per-minute") {
+        args.extend_from_slice(&["--login-ip-per-minute", "100000"]);
+    }
+    args.extend_from_slice(flags);
+    let cfg = ServeArgs::parse_from(args).serve;
+    let state = karat::server::build_state(pool, &cfg, &std::env::temp_dir()).unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = actix_web::HttpServer::new(move || {
+        karat::http::app(actix_web::web::Data::new(state.for_worker(4).unwrap()))
+    })
+    .listen(listener)
+    .unwrap()
+    .workers(2)
+    .disable_signals()
+    .run();
+    let handle = server.handle();
+    actix_web::rt::spawn(server);
+    (format!("http://127.0.0.1:{port}"), handle)
 }

@@ -5,4 +5,5 @@ mod common;
 mod auth;
 mod isolation;
 mod migrations;
+mod realtime;
 mod users_stores;

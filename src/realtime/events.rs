@@ -1,0 +1,169 @@
+//! Recording events in the mutation's transaction.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::auth::rbac::Role;
+use crate::db::Conn;
+use crate::db::schema::events;
+use crate::http::error::ApiError;
+
+/// NOTIFY channel carrying `<tenant>:<seq>` after each commit that recorded an event.
+pub const CHANNEL: &str = "karat_events";
+/// NOTIFY channel for socket control: `session:<id>`, `user:<id>`, `tenant:<id>`.
+pub const CONTROL_CHANNEL: &str = "karat_control";
+
+/// Who may receive an event (within its tenant).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Audience {
+    /// Everyone in the tenant.
+    Tenant,
+    /// People with one of these roles.
+    Roles { roles: Vec<Role> },
+    /// Business admins, and people belonging to one of these stores.
+    Stores { stores: Vec<Uuid> },
+    /// Exactly these people.
+    Users { users: Vec<Uuid> },
+}
+
+/// The receiving side of an audience check.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub user_id: Uuid,
+    pub role: Role,
+    pub stores: Vec<Uuid>,
+}
+
+impl Audience {
+    /// Whether `v` may receive the event.
+    pub fn allows(&self, v: &Viewer) -> bool {
+        match self {
+            Audience::Tenant => true,
+            Audience::Roles { roles } => roles.contains(&v.role),
+            Audience::Stores { stores } => {
+                v.role == Role::BusinessAdmin || stores.iter().any(|s| v.stores.contains(s))
+            }
+            Audience::Users { users } => users.contains(&v.user_id),
+        }
+    }
+}
+
+/// An event as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = events)]
+pub struct StoredEvent {
+    pub seq: i64,
+    pub topic: String,
+    pub kind: String,
+    pub payload: serde_json::Value,
+    pub audience: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Records an event in the current (tenant) transaction and returns its seq.
+/// Delivery starts when the transaction commits (NOTIFY is transactional).
+pub async fn emit(
+    conn: &mut Conn,
+    tenant_id: Uuid,
+    topic: &str,
+    kind: &str,
+    payload: serde_json::Value,
+    audience: &Audience,
+) -> Result<i64, ApiError> {
+    #[derive(QueryableByName)]
+    struct Seq {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        seq: i64,
+    }
+    let Seq { seq } = diesel::sql_query(
+        "INSERT INTO event_counters AS c (tenant_id, last_seq) VALUES ($1, 1)
+         ON CONFLICT (tenant_id) DO UPDATE SET last_seq = c.last_seq + 1
+         RETURNING last_seq AS seq",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(tenant_id)
+    .get_result(conn)
+    .await?;
+    diesel::insert_into(events::table)
+        .values((
+            events::tenant_id.eq(tenant_id),
+            events::seq.eq(seq),
+            events::topic.eq(topic),
+            events::kind.eq(kind),
+            events::payload.eq(payload),
+            events::audience.eq(serde_json::to_value(audience).map_err(anyhow::Error::from)?),
+        ))
+        .execute(conn)
+        .await?;
+    notify(conn, CHANNEL, &format!("{tenant_id}:{seq}")).await?;
+    Ok(seq)
+}
+
+/// `pg_notify` inside the current transaction (sent on commit).
+pub async fn notify(conn: &mut Conn, channel: &str, message: &str) -> Result<(), ApiError> {
+    diesel::sql_query("SELECT pg_notify($1, $2)")
+        .bind::<diesel::sql_types::Text, _>(channel)
+        .bind::<diesel::sql_types::Text, _>(message)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn viewer(role: Role, stores: &[Uuid]) -> Viewer {
+        Viewer {
+            user_id: Uuid::now_v7(),
+            role,
+            stores: stores.to_vec(),
+        }
+    }
+
+    #[test]
+    fn audience_rules() {
+        let s1 = Uuid::now_v7();
+        let s2 = Uuid::now_v7();
+        let tele = viewer(Role::Telecaller, &[s1]);
+        assert!(Audience::Tenant.allows(&tele));
+        assert!(
+            Audience::Roles {
+                roles: vec![Role::Telecaller]
+            }
+            .allows(&tele)
+        );
+        assert!(
+            !Audience::Roles {
+                roles: vec![Role::Manager]
+            }
+            .allows(&tele)
+        );
+        assert!(Audience::Stores { stores: vec![s1] }.allows(&tele));
+        assert!(!Audience::Stores { stores: vec![s2] }.allows(&tele));
+        assert!(Audience::Stores { stores: vec![s2] }.allows(&viewer(Role::BusinessAdmin, &[])));
+        assert!(
+            !Audience::Users {
+                users: vec![Uuid::now_v7()]
+            }
+            .allows(&tele)
+        );
+        assert!(
+            Audience::Users {
+                users: vec![tele.user_id]
+            }
+            .allows(&tele)
+        );
+        let json = serde_json::to_value(Audience::Roles {
+            roles: vec![Role::SalesRep],
+        })
+        .unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"kind": "roles", "roles": ["sales_rep"]})
+        );
+    }
+}

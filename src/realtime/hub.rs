@@ -1,0 +1,668 @@
+//! Tenant hubs: one supervised actor per tenant with live sessions on this
+//! node. The state logic ([`HubState`]) is plain Rust; the actor only adds the
+//! mailbox, database reads and the idle timer.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+
+use actix::prelude::*;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use tokio::sync::{Notify, mpsc};
+use uuid::Uuid;
+
+use super::events::{Audience, StoredEvent, Viewer};
+use super::protocol::{CLOSE_RESUME, ServerMsg, VERSION};
+use crate::db::Db;
+use crate::db::schema::{event_counters, events};
+
+/// How long a hub with no sessions lingers before stopping.
+const IDLE_STOP: Duration = Duration::from_secs(60);
+
+/// Tells a session loop to close its socket.
+#[derive(Default)]
+pub struct Kick {
+    code: AtomicU16,
+    notify: Notify,
+}
+
+impl Kick {
+    /// Asks the session to close with `code`.
+    pub fn fire(&self, code: u16) {
+        self.code.store(code, Ordering::SeqCst);
+        self.notify.notify_one();
+    }
+
+    /// The close code asked for, if any.
+    pub fn fired(&self) -> Option<u16> {
+        Some(AtomicU16::load(&self.code, Ordering::SeqCst)).filter(|c| *c != 0)
+    }
+
+    /// Waits until fired; returns the close code.
+    pub async fn wait(&self) -> u16 {
+        self.notify.notified().await;
+        AtomicU16::load(&self.code, Ordering::SeqCst)
+    }
+}
+
+/// A connected socket as the hub sees it.
+pub struct SessionHandle {
+    /// Socket id (one per connection).
+    pub id: Uuid,
+    /// The sign-in (auth session) behind it.
+    pub auth_session: Uuid,
+    pub name: String,
+    pub viewer: Viewer,
+    /// `None`: every topic.
+    pub topics: Option<HashSet<String>>,
+    /// Bounded outbound queue; full means the client is too slow.
+    pub tx: mpsc::Sender<Arc<str>>,
+    pub kick: Arc<Kick>,
+}
+
+/// Which sockets a control message closes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    AuthSession(Uuid),
+    User(Uuid),
+    All,
+}
+
+/// Live state of one tenant on this node.
+#[derive(Default)]
+pub struct HubState {
+    sessions: HashMap<Uuid, SessionHandle>,
+    /// Highest seq fanned out.
+    pub last_seq: i64,
+}
+
+impl HubState {
+    /// Number of live sessions.
+    pub fn len(&self) -> usize {
+        self.sessions.len()
+    }
+
+    /// Whether no session is connected.
+    pub fn is_empty(&self) -> bool {
+        self.sessions.is_empty()
+    }
+
+    /// Queues `text` for one session; a full queue drops the session (it must resume).
+    fn push(handle: &SessionHandle, text: &Arc<str>) -> bool {
+        match handle.tx.try_send(text.clone()) {
+            Ok(()) => true,
+            Err(_) => {
+                handle.kick.fire(CLOSE_RESUME);
+                false
+            }
+        }
+    }
+
+    /// Whether `ev` goes to `h`.
+    fn wants(h: &SessionHandle, topic: &str, audience: &Audience) -> bool {
+        h.topics.as_ref().is_none_or(|t| t.contains(topic)) && audience.allows(&h.viewer)
+    }
+
+    /// Adds a session after sending it `hello` and the events it missed (in order).
+    pub fn join(&mut self, handle: SessionHandle, missed: &[StoredEvent]) {
+        let hello: Arc<str> = ServerMsg::Hello {
+            v: VERSION,
+            session: handle.id,
+            last_seq: self.last_seq,
+        }
+        .json()
+        .into();
+        if !Self::push(&handle, &hello) {
+            return;
+        }
+        for ev in missed {
+            if let Some(text) = Self::render_for(&handle, ev)
+                && !Self::push(&handle, &text)
+            {
+                return;
+            }
+        }
+        self.sessions.insert(handle.id, handle);
+    }
+
+    /// Sends a `reset` and adds the session (its missed events are gone).
+    pub fn join_after_reset(&mut self, handle: SessionHandle) {
+        let reset: Arc<str> = ServerMsg::Reset {
+            last_seq: self.last_seq,
+        }
+        .json()
+        .into();
+        if Self::push(&handle, &reset) {
+            self.join(handle, &[]);
+        }
+    }
+
+    fn render_for(h: &SessionHandle, ev: &StoredEvent) -> Option<Arc<str>> {
+        let audience: Audience = serde_json::from_value(ev.audience.clone()).ok()?;
+        Self::wants(h, &ev.topic, &audience).then(|| render(ev).into())
+    }
+
+    /// Removes a session.
+    pub fn leave(&mut self, id: Uuid) {
+        self.sessions.remove(&id);
+    }
+
+    /// Fans one event out to every session allowed to see it. Returns how many got it.
+    pub fn deliver(&mut self, ev: &StoredEvent) -> usize {
+        if ev.seq <= self.last_seq {
+            return 0;
+        }
+        self.last_seq = ev.seq;
+        let Ok(audience) = serde_json::from_value::<Audience>(ev.audience.clone()) else {
+            tracing::warn!(
+                event.seq = ev.seq,
+                "event with an unreadable audience skipped"
+            );
+            return 0;
+        };
+        let mut text: Option<Arc<str>> = None;
+        let mut slow = vec![];
+        let mut sent = 0;
+        for h in self.sessions.values() {
+            if !Self::wants(h, &ev.topic, &audience) {
+                continue;
+            }
+            let t = text.get_or_insert_with(|| render(ev).into());
+            if Self::push(h, t) {
+                sent += 1;
+            } else {
+                slow.push(h.id);
+            }
+        }
+        for id in slow {
+            self.sessions.remove(&id);
+        }
+        sent
+    }
+
+    /// Changes a session's topics.
+    pub fn set_topics(&mut self, id: Uuid, topics: &[String], subscribe: bool) {
+        if let Some(h) = self.sessions.get_mut(&id) {
+            let set = h.topics.get_or_insert_with(HashSet::new);
+            for t in topics {
+                if subscribe {
+                    set.insert(t.clone());
+                } else {
+                    set.remove(t);
+                }
+            }
+        }
+    }
+
+    /// Relays a typing indicator to the other sessions on `topic` (never stored).
+    pub fn typing(&mut self, from: Uuid, topic: &str) {
+        let Some(sender) = self.sessions.get(&from) else {
+            return;
+        };
+        let text: Arc<str> = ServerMsg::Typing {
+            topic,
+            user_id: sender.viewer.user_id,
+            name: &sender.name,
+        }
+        .json()
+        .into();
+        let user = sender.viewer.user_id;
+        for h in self.sessions.values() {
+            if h.viewer.user_id != user && h.topics.as_ref().is_some_and(|t| t.contains(topic)) {
+                Self::push(h, &text);
+            }
+        }
+    }
+
+    /// Closes the matching sessions with `code`.
+    pub fn kick(&mut self, target: &Target, code: u16) {
+        self.sessions.retain(|_, h| {
+            let hit = match target {
+                Target::AuthSession(s) => h.auth_session == *s,
+                Target::User(u) => h.viewer.user_id == *u,
+                Target::All => true,
+            };
+            if hit {
+                h.kick.fire(code);
+            }
+            !hit
+        });
+    }
+}
+
+fn render(ev: &StoredEvent) -> String {
+    ServerMsg::Event {
+        seq: ev.seq,
+        topic: &ev.topic,
+        kind: &ev.kind,
+        payload: &ev.payload,
+        at: ev.created_at,
+    }
+    .json()
+}
+
+/// Events of a tenant after `after`, in seq order (tenant-scoped read).
+async fn fetch_after(
+    db: &Db,
+    tenant: Uuid,
+    after: i64,
+) -> Result<Vec<StoredEvent>, crate::http::error::ApiError> {
+    db.tenant_tx(tenant, Uuid::nil(), async |c| {
+        Ok(events::table
+            .filter(events::tenant_id.eq(tenant))
+            .filter(events::seq.gt(after))
+            .order(events::seq)
+            .limit(10_000)
+            .select(StoredEvent::as_select())
+            .load(c)
+            .await?)
+    })
+    .await
+}
+
+/// The oldest kept seq and the counter of a tenant.
+async fn bounds(db: &Db, tenant: Uuid) -> Result<(Option<i64>, i64), crate::http::error::ApiError> {
+    db.tenant_tx(tenant, Uuid::nil(), async |c| {
+        let oldest: Option<i64> = events::table
+            .filter(events::tenant_id.eq(tenant))
+            .select(diesel::dsl::min(events::seq))
+            .first(c)
+            .await?;
+        let last: Option<i64> = event_counters::table
+            .find(tenant)
+            .select(event_counters::last_seq)
+            .first(c)
+            .await
+            .optional()?;
+        Ok((oldest, last.unwrap_or(0)))
+    })
+    .await
+}
+
+/// The actor shell around [`HubState`].
+pub struct TenantHub {
+    tenant: Uuid,
+    db: Db,
+    state: HubState,
+    registry: Weak<Hubs>,
+}
+
+impl Actor for TenantHub {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        // Rebuild from the database before serving anyone: where the log stands.
+        let (db, tenant) = (self.db.clone(), self.tenant);
+        ctx.wait(
+            async move { bounds(&db, tenant).await }
+                .into_actor(self)
+                .map(|res, act, _| match res {
+                    Ok((_, last)) => act.state.last_seq = act.state.last_seq.max(last),
+                    Err(e) => tracing::error!(tenant.id = %act.tenant, error = ?e, "hub could not read the event log"),
+                }),
+        );
+    }
+}
+
+impl Supervised for TenantHub {
+    fn restarting(&mut self, _: &mut Context<Self>) {
+        tracing::warn!(tenant.id = %self.tenant, "tenant hub restarting");
+    }
+}
+
+/// A socket joins; `resume_after` replays what it missed.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Join {
+    pub handle: SessionHandle,
+    pub resume_after: Option<i64>,
+}
+
+/// A socket left.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Leave(pub Uuid);
+
+/// New events were committed up to this seq.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Wake(pub i64);
+
+/// Close sockets.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct KickSessions(pub Target, pub u16);
+
+/// Topic (un)subscription.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Topics {
+    pub id: Uuid,
+    pub topics: Vec<String>,
+    pub subscribe: bool,
+}
+
+/// A typing indicator.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Typing {
+    pub from: Uuid,
+    pub topic: String,
+}
+
+impl Handler<Join> for TenantHub {
+    type Result = ();
+
+    fn handle(&mut self, msg: Join, ctx: &mut Context<Self>) {
+        let Some(after) = msg.resume_after.filter(|a| *a < self.state.last_seq) else {
+            self.state.join(msg.handle, &[]);
+            return;
+        };
+        // Replay, then go live; the mailbox waits so nothing interleaves.
+        let (db, tenant) = (self.db.clone(), self.tenant);
+        ctx.wait(
+            async move {
+                let (oldest, _) = bounds(&db, tenant).await?;
+                if oldest.is_none_or(|o| o > after + 1) {
+                    return Ok(None);
+                }
+                fetch_after(&db, tenant, after).await.map(Some)
+            }
+            .into_actor(self)
+            .map(move |res, act, _| match res {
+                Ok(Some(missed)) => {
+                    let upto = act.state.last_seq;
+                    let missed: Vec<StoredEvent> =
+                        missed.into_iter().filter(|e| e.seq <= upto).collect();
+                    act.state.join(msg.handle, &missed);
+                }
+                Ok(None) => act.state.join_after_reset(msg.handle),
+                Err(e) => {
+                    tracing::error!(tenant.id = %act.tenant, error = ?e, "replay failed");
+                    msg.handle.kick.fire(CLOSE_RESUME);
+                }
+            }),
+        );
+    }
+}
+
+impl Handler<Leave> for TenantHub {
+    type Result = ();
+
+    fn handle(&mut self, msg: Leave, ctx: &mut Context<Self>) {
+        self.state.leave(msg.0);
+        if self.state.is_empty() {
+            ctx.run_later(IDLE_STOP, |act, ctx| {
+                if act.state.is_empty()
+                    && let Some(reg) = act.registry.upgrade()
+                    && reg.remove_if_idle(act.tenant, &ctx.address())
+                {
+                    ctx.stop();
+                }
+            });
+        }
+    }
+}
+
+impl Handler<Wake> for TenantHub {
+    type Result = ();
+
+    fn handle(&mut self, msg: Wake, ctx: &mut Context<Self>) {
+        if msg.0 <= self.state.last_seq {
+            return;
+        }
+        let (db, tenant, after) = (self.db.clone(), self.tenant, self.state.last_seq);
+        ctx.wait(async move { fetch_after(&db, tenant, after).await }.into_actor(self).map(|res, act, _| match res {
+            Ok(evs) => {
+                for ev in &evs {
+                    act.state.deliver(ev);
+                }
+            }
+            Err(e) => tracing::error!(tenant.id = %act.tenant, error = ?e, "reading new events failed"),
+        }));
+    }
+}
+
+impl Handler<KickSessions> for TenantHub {
+    type Result = ();
+
+    fn handle(&mut self, msg: KickSessions, _: &mut Context<Self>) {
+        self.state.kick(&msg.0, msg.1);
+    }
+}
+
+impl Handler<Topics> for TenantHub {
+    type Result = ();
+
+    fn handle(&mut self, msg: Topics, _: &mut Context<Self>) {
+        self.state.set_topics(msg.id, &msg.topics, msg.subscribe);
+    }
+}
+
+impl Handler<Typing> for TenantHub {
+    type Result = ();
+
+    fn handle(&mut self, msg: Typing, _: &mut Context<Self>) {
+        self.state.typing(msg.from, &msg.topic);
+    }
+}
+
+/// This node's hubs, started on demand on one arbiter.
+pub struct Hubs {
+    db: Db,
+    arbiter: ArbiterHandle,
+    map: Mutex<HashMap<Uuid, Addr<TenantHub>>>,
+    me: Weak<Hubs>,
+}
+
+impl Hubs {
+    /// Creates the registry and the arbiter (thread) its hubs run on.
+    pub fn start(db: Db) -> Arc<Hubs> {
+        let arbiter = Arbiter::new().handle();
+        Arc::new_cyclic(|me| Hubs {
+            db,
+            arbiter,
+            map: Mutex::new(HashMap::new()),
+            me: me.clone(),
+        })
+    }
+
+    /// The hub of `tenant`, started if needed.
+    pub fn get(&self, tenant: Uuid) -> Addr<TenantHub> {
+        let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(addr) = map.get(&tenant).filter(|a| a.connected()) {
+            return addr.clone();
+        }
+        let (db, registry) = (self.db.clone(), self.me.clone());
+        let addr = Supervisor::start_in_arbiter(&self.arbiter, move |_| TenantHub {
+            tenant,
+            db,
+            state: HubState::default(),
+            registry,
+        });
+        map.insert(tenant, addr.clone());
+        addr
+    }
+
+    /// The hub of `tenant` if one runs here.
+    pub fn existing(&self, tenant: Uuid) -> Option<Addr<TenantHub>> {
+        self.map
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&tenant)
+            .cloned()
+    }
+
+    /// Every running hub.
+    pub fn all(&self) -> Vec<Addr<TenantHub>> {
+        self.map
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .cloned()
+            .collect()
+    }
+
+    fn remove_if_idle(&self, tenant: Uuid, addr: &Addr<TenantHub>) -> bool {
+        let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        if map.get(&tenant).is_some_and(|a| a == addr) {
+            map.remove(&tenant);
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The arbiter hubs (and the listener) run on.
+    pub fn arbiter(&self) -> &ArbiterHandle {
+        &self.arbiter
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::rbac::Role;
+
+    fn handle(
+        role: Role,
+        stores: &[Uuid],
+        cap: usize,
+    ) -> (SessionHandle, mpsc::Receiver<Arc<str>>) {
+        let (tx, rx) = mpsc::channel(cap);
+        let h = SessionHandle {
+            id: Uuid::now_v7(),
+            auth_session: Uuid::now_v7(),
+            name: "n".into(),
+            viewer: Viewer {
+                user_id: Uuid::now_v7(),
+                role,
+                stores: stores.to_vec(),
+            },
+            topics: None,
+            tx,
+            kick: Arc::default(),
+        };
+        (h, rx)
+    }
+
+    fn event(seq: i64, audience: Audience) -> StoredEvent {
+        StoredEvent {
+            seq,
+            topic: "leads".into(),
+            kind: "lead.assigned".into(),
+            payload: serde_json::json!({"n": seq}),
+            audience: serde_json::to_value(audience).unwrap(),
+            created_at: chrono::Utc::now(),
+        }
+    }
+
+    fn drain(rx: &mut mpsc::Receiver<Arc<str>>) -> Vec<serde_json::Value> {
+        let mut out = vec![];
+        while let Ok(m) = rx.try_recv() {
+            out.push(serde_json::from_str(&m).unwrap());
+        }
+        out
+    }
+
+    #[test]
+    fn events_reach_only_their_audience_in_order_once() {
+        let mut hub = HubState::default();
+        let (a, mut ra) = handle(Role::Telecaller, &[], 16);
+        let (b, mut rb) = handle(Role::Telecaller, &[], 16);
+        let a_user = a.viewer.user_id;
+        hub.join(a, &[]);
+        hub.join(b, &[]);
+        assert_eq!(
+            hub.deliver(&event(
+                1,
+                Audience::Users {
+                    users: vec![a_user]
+                }
+            )),
+            1
+        );
+        assert_eq!(hub.deliver(&event(2, Audience::Tenant)), 2);
+        assert_eq!(
+            hub.deliver(&event(2, Audience::Tenant)),
+            0,
+            "a seq is delivered once"
+        );
+        let got_a: Vec<i64> = drain(&mut ra)
+            .iter()
+            .filter_map(|m| m["seq"].as_i64())
+            .collect();
+        let got_b: Vec<i64> = drain(&mut rb)
+            .iter()
+            .filter_map(|m| m["seq"].as_i64())
+            .collect();
+        assert_eq!(got_a, vec![1, 2]);
+        assert_eq!(got_b, vec![2]);
+    }
+
+    #[test]
+    fn joining_replays_missed_events_after_hello() {
+        let mut hub = HubState {
+            last_seq: 3,
+            ..Default::default()
+        };
+        let (a, mut ra) = handle(Role::Manager, &[], 16);
+        let missed = [
+            event(2, Audience::Tenant),
+            event(
+                3,
+                Audience::Roles {
+                    roles: vec![Role::SalesRep],
+                },
+            ),
+        ];
+        hub.join(a, &missed);
+        let msgs = drain(&mut ra);
+        assert_eq!(msgs[0]["type"], "hello");
+        assert_eq!(msgs[0]["last_seq"], 3);
+        assert_eq!(msgs.len(), 2, "the sales-only event is filtered: {msgs:?}");
+        assert_eq!(msgs[1]["seq"], 2);
+    }
+
+    #[test]
+    fn a_slow_consumer_is_dropped_without_blocking_others() {
+        let mut hub = HubState::default();
+        let (slow, _keep) = handle(Role::Manager, &[], 2);
+        let slow_kick = slow.kick.clone();
+        let (fast, mut rf) = handle(Role::Manager, &[], 64);
+        hub.join(slow, &[]);
+        hub.join(fast, &[]);
+        for seq in 1..=5 {
+            hub.deliver(&event(seq, Audience::Tenant));
+        }
+        assert_eq!(hub.len(), 1, "the slow one is gone");
+        assert_eq!(
+            AtomicU16::load(&slow_kick.code, Ordering::SeqCst),
+            CLOSE_RESUME
+        );
+        assert_eq!(drain(&mut rf).len(), 6, "hello + 5 events");
+    }
+
+    #[test]
+    fn topics_typing_and_kicks() {
+        let mut hub = HubState::default();
+        let (a, mut ra) = handle(Role::SalesRep, &[], 16);
+        let (b, mut rb) = handle(Role::SalesRep, &[], 16);
+        let (a_id, b_id, b_user) = (a.id, b.id, b.viewer.user_id);
+        hub.join(a, &[]);
+        hub.join(b, &[]);
+        drain(&mut ra);
+        drain(&mut rb);
+        hub.set_topics(a_id, &["chat:1".into()], true);
+        hub.set_topics(b_id, &["chat:1".into()], true);
+        hub.deliver(&event(1, Audience::Tenant));
+        assert!(drain(&mut ra).is_empty(), "topic filter: only chat:1");
+        hub.typing(b_id, "chat:1");
+        assert_eq!(drain(&mut ra)[0]["type"], "typing");
+        assert!(drain(&mut rb).is_empty(), "no echo to the typist");
+        hub.kick(&Target::User(b_user), 4001);
+        assert_eq!(hub.len(), 1);
+    }
+}

@@ -1,0 +1,487 @@
+//! Real time: the event log, the WebSocket gateway and the tenant hubs.
+
+pub mod events;
+pub mod hub;
+pub mod protocol;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_ws::{CloseCode, CloseReason, Message, ProtocolError};
+use chrono::Utc;
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::auth::Auth;
+use crate::auth::tokens;
+use crate::db::schema::{realtime_tickets, sessions, tenants};
+use crate::http::error::{ApiError, Problem};
+use crate::state::AppState;
+use crate::users;
+use events::{CHANNEL, CONTROL_CHANNEL, Viewer};
+use hub::{Hubs, Join, Kick, KickSessions, Leave, SessionHandle, Target, Topics, Typing, Wake};
+use protocol::{CLOSE_IDLE, CLOSE_NO_HELLO, CLOSE_REVOKED, ClientMsg, ServerMsg, VERSION};
+
+/// Largest frame a client may send.
+pub const MAX_FRAME: usize = 64 * 1024;
+/// Outbound messages queued per socket before the client counts as too slow.
+pub const OUT_BUFFER: usize = 256;
+const TICKET_TTL_SECS: i64 = 30;
+const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+const HEARTBEAT: Duration = Duration::from_secs(15);
+const IDLE_TIMEOUT: Duration = Duration::from_secs(45);
+
+/// A one-time WebSocket ticket.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Ticket {
+    pub ticket: String,
+    /// Seconds the ticket stays valid.
+    pub expires_in: i64,
+    /// Path to open the WebSocket on.
+    pub url: String,
+}
+
+/// Get a one-time ticket (valid 30 s) for opening the real-time WebSocket.
+#[utoipa::path(
+    post, path = "/api/v1/realtime/ticket", tag = "realtime",
+    responses((status = 200, body = Ticket), (status = 401, body = Problem), (status = 403, body = Problem)),
+    security(("bearer" = []))
+)]
+#[post("/realtime/ticket")]
+pub async fn ticket(state: web::Data<AppState>, auth: Auth) -> Result<web::Json<Ticket>, ApiError> {
+    // Platform admins have no tenant channel (yet): nothing to stream to them.
+    auth.tenant()?;
+    let token = tokens::random_token();
+    let hash = tokens::token_hash(&token);
+    state
+        .db
+        .platform_tx(async |c| {
+            diesel::insert_into(realtime_tickets::table)
+                .values((
+                    realtime_tickets::ticket_hash.eq(&hash),
+                    realtime_tickets::user_id.eq(auth.user_id),
+                    realtime_tickets::session_id.eq(auth.session_id),
+                    realtime_tickets::expires_at
+                        .eq(Utc::now() + chrono::Duration::seconds(TICKET_TTL_SECS)),
+                ))
+                .execute(c)
+                .await?;
+            Ok(())
+        })
+        .await?;
+    Ok(web::Json(Ticket {
+        url: format!("/api/v1/realtime?ticket={token}"),
+        ticket: token,
+        expires_in: TICKET_TTL_SECS,
+    }))
+}
+
+/// The ticket on the upgrade request.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Upgrade {
+    pub ticket: String,
+}
+
+/// Who a consumed ticket belongs to.
+struct Holder {
+    tenant: Uuid,
+    auth_session: Uuid,
+    name: String,
+    viewer: Viewer,
+}
+
+async fn consume(state: &AppState, presented: &str) -> Result<Holder, ApiError> {
+    let hash = tokens::token_hash(presented);
+    let invalid = || ApiError::Unauthorized("The real-time ticket is invalid, used or expired.");
+    let holder = state
+        .db
+        .platform_tx(async |c| {
+            let used: Option<(Uuid, Uuid)> = diesel::update(
+                realtime_tickets::table
+                    .filter(realtime_tickets::ticket_hash.eq(&hash))
+                    .filter(realtime_tickets::used_at.is_null())
+                    .filter(realtime_tickets::expires_at.gt(diesel::dsl::now)),
+            )
+            .set(realtime_tickets::used_at.eq(diesel::dsl::now))
+            .returning((realtime_tickets::user_id, realtime_tickets::session_id))
+            .get_result(c)
+            .await
+            .optional()?;
+            let Some((user_id, auth_session)) = used else {
+                return Ok(None);
+            };
+            let live: i64 = sessions::table
+                .find(auth_session)
+                .filter(sessions::revoked_at.is_null())
+                .filter(sessions::expires_at.gt(diesel::dsl::now))
+                .count()
+                .get_result(c)
+                .await?;
+            let user = users::find(c, user_id).await?;
+            let Some(tenant) = user.tenant_id else {
+                return Ok(None);
+            };
+            let status: String = tenants::table
+                .find(tenant)
+                .select(tenants::status)
+                .first(c)
+                .await?;
+            if live == 0 || !user.active || status != "active" {
+                return Ok(None);
+            }
+            Ok(Some(Holder {
+                tenant,
+                auth_session,
+                name: user.name.clone(),
+                viewer: Viewer {
+                    user_id,
+                    role: user.role,
+                    stores: user.store_ids,
+                },
+            }))
+        })
+        .await?;
+    holder.ok_or_else(invalid)
+}
+
+/// `scheme://host[:port]` of a URL.
+fn origin_of(url: &str) -> &str {
+    match url.find("://") {
+        Some(i) => match url[i + 3..].find('/') {
+            Some(j) => &url[..i + 3 + j],
+            None => url,
+        },
+        None => url,
+    }
+}
+
+fn origin_allowed(state: &AppState, origin: Option<&str>) -> bool {
+    let Some(origin) = origin else {
+        // Not a browser (browsers always send Origin on WebSocket upgrades).
+        return true;
+    };
+    let public = state.config.public_url();
+    origin == origin_of(&public)
+        || state
+            .config
+            .allowed_origins
+            .iter()
+            .any(|o| origin_of(o) == origin)
+}
+
+/// Open the real-time WebSocket with a ticket (protocol: docs/realtime.md).
+#[utoipa::path(
+    get, path = "/api/v1/realtime", tag = "realtime", params(Upgrade),
+    description = include_str!("../../docs/realtime.md"),
+    responses((status = 101, description = "Switching to the WebSocket protocol (v1, JSON text frames)"),
+      (status = 401, body = Problem), (status = 403, description = "Origin not allowed", body = Problem))
+)]
+#[get("/realtime")]
+pub async fn connect(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Payload,
+    query: web::Query<Upgrade>,
+) -> Result<HttpResponse, ApiError> {
+    let origin = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok());
+    if !origin_allowed(&state, origin) {
+        return Err(ApiError::Forbidden);
+    }
+    if query.ticket.len() > 200 {
+        return Err(ApiError::Unauthorized(
+            "The real-time ticket is invalid, used or expired.",
+        ));
+    }
+    let holder = consume(&state, &query.ticket).await?;
+    let (response, session, stream) = actix_ws::handle(&req, body)
+        .map_err(|e| ApiError::BadRequest(format!("Not a WebSocket upgrade: {e}")))?;
+    let hubs = state.hubs.clone();
+    actix_web::rt::spawn(run_session(
+        hubs,
+        session,
+        stream.max_frame_size(MAX_FRAME),
+        holder,
+    ));
+    Ok(response)
+}
+
+fn close_reason(code: u16) -> &'static str {
+    if code == CLOSE_REVOKED {
+        "signed out"
+    } else {
+        "too slow: resume"
+    }
+}
+
+/// Deregisters the socket from its hub however the loop ends.
+struct LeaveGuard {
+    hub: actix::Addr<hub::TenantHub>,
+    id: Uuid,
+}
+
+impl Drop for LeaveGuard {
+    fn drop(&mut self) {
+        self.hub.do_send(Leave(self.id));
+    }
+}
+
+async fn close(session: actix_ws::Session, code: u16, why: &str) {
+    let _ = session
+        .close(Some(CloseReason {
+            code: CloseCode::Other(code),
+            description: Some(why.into()),
+        }))
+        .await;
+}
+
+async fn run_session(
+    hubs: Arc<Hubs>,
+    mut session: actix_ws::Session,
+    mut stream: actix_ws::MessageStream,
+    holder: Holder,
+) {
+    // The first message must be a hello.
+    let hello = tokio::time::timeout(HELLO_TIMEOUT, async {
+        loop {
+            match stream.recv().await {
+                Some(Ok(Message::Text(t))) => return serde_json::from_str::<ClientMsg>(&t).ok(),
+                Some(Ok(Message::Ping(b))) => {
+                    let _ = session.pong(&b).await;
+                }
+                Some(Ok(_)) => continue,
+                _ => return None,
+            }
+        }
+    })
+    .await;
+    let Ok(Some(ClientMsg::Hello {
+        v,
+        resume_after,
+        topics,
+    })) = hello
+    else {
+        return close(session, CLOSE_NO_HELLO, "expected a hello message").await;
+    };
+    if v != VERSION {
+        return close(session, CLOSE_NO_HELLO, "unsupported protocol version").await;
+    }
+    let (tx, mut rx) = mpsc::channel::<Arc<str>>(OUT_BUFFER);
+    let kick = Arc::new(Kick::default());
+    let id = Uuid::now_v7();
+    let handle = SessionHandle {
+        id,
+        auth_session: holder.auth_session,
+        name: holder.name,
+        viewer: holder.viewer,
+        topics: topics.map(|t| t.into_iter().collect()),
+        tx,
+        kick: kick.clone(),
+    };
+    let hub = hubs.get(holder.tenant);
+    if hub
+        .send(Join {
+            handle,
+            resume_after,
+        })
+        .await
+        .is_err()
+    {
+        // The hub was stopping as we joined; the client resumes into a fresh one.
+        return close(session, protocol::CLOSE_RESUME, "please resume").await;
+    }
+    let _guard = LeaveGuard {
+        hub: hub.clone(),
+        id,
+    };
+    let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    heartbeat.tick().await;
+    let mut last_heard = Instant::now();
+    loop {
+        tokio::select! {
+            out = rx.recv() => match out {
+                Some(text) => if session.text(&*text).await.is_err() { break },
+                // The hub let go of us: it says why through the kick.
+                None => match kick.fired() {
+                    Some(code) => return close(session, code, close_reason(code)).await,
+                    None => break,
+                },
+            },
+            code = kick.wait() => return close(session, code, close_reason(code)).await,
+            msg = stream.recv() => match msg {
+                Some(Ok(Message::Text(text))) => {
+                    last_heard = Instant::now();
+                    match serde_json::from_str::<ClientMsg>(&text) {
+                        Ok(ClientMsg::Subscribe { topics }) | Ok(ClientMsg::Unsubscribe { topics }) if topics.len() > 100 => {
+                            let _ = session.text(ServerMsg::Error { code: "too_many_topics", message: "at most 100 topics" }.json()).await;
+                        }
+                        Ok(ClientMsg::Subscribe { topics }) => {
+                            let ack = ServerMsg::Ack { of: "subscribe", topics: &topics }.json();
+                            hub.do_send(Topics { id, topics, subscribe: true });
+                            let _ = session.text(ack).await;
+                        }
+                        Ok(ClientMsg::Unsubscribe { topics }) => {
+                            let ack = ServerMsg::Ack { of: "unsubscribe", topics: &topics }.json();
+                            hub.do_send(Topics { id, topics, subscribe: false });
+                            let _ = session.text(ack).await;
+                        }
+                        Ok(ClientMsg::Typing { topic }) if topic.len() <= 200 => hub.do_send(Typing { from: id, topic }),
+                        Ok(_) => {
+                            let _ = session.text(ServerMsg::Error { code: "unexpected", message: "message not allowed here" }.json()).await;
+                        }
+                        Err(_) => {
+                            let _ = session.text(ServerMsg::Error { code: "bad_message", message: "not a protocol message" }.json()).await;
+                        }
+                    }
+                }
+                Some(Ok(Message::Ping(b))) => {
+                    last_heard = Instant::now();
+                    if session.pong(&b).await.is_err() { break }
+                }
+                Some(Ok(Message::Pong(_))) => last_heard = Instant::now(),
+                Some(Ok(Message::Close(_))) | None => break,
+                Some(Ok(_)) => {
+                    let _ = session.text(ServerMsg::Error { code: "text_only", message: "send JSON text frames" }.json()).await;
+                }
+                Some(Err(ProtocolError::Overflow)) => {
+                    let _ = session.close(Some(CloseReason { code: CloseCode::Size, description: Some("frame too large".into()) })).await;
+                    return;
+                }
+                Some(Err(_)) => break,
+            },
+            _ = heartbeat.tick() => {
+                if last_heard.elapsed() > IDLE_TIMEOUT {
+                    return close(session, CLOSE_IDLE, "idle").await;
+                }
+                if session.ping(b"").await.is_err() { break }
+            }
+        }
+    }
+    let _ = session.close(None).await;
+}
+
+/// Starts the node's NOTIFY listener and the event-retention sweeper on the hubs' arbiter.
+pub fn start_background(hubs: Arc<Hubs>, db: crate::db::Db, retention_days: i64) {
+    let url = db.url().to_string();
+    let h = hubs.clone();
+    hubs.arbiter().spawn(async move { listen(url, h).await });
+    hubs.arbiter().spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            let swept = db
+                .platform_tx(async |c| {
+                    let events = diesel::sql_query(
+                        "DELETE FROM events WHERE created_at < now() - make_interval(days => $1)",
+                    )
+                    .bind::<diesel::sql_types::Integer, _>(retention_days as i32)
+                    .execute(c)
+                    .await?;
+                    diesel::delete(
+                        realtime_tickets::table
+                            .filter(realtime_tickets::expires_at.lt(diesel::dsl::now)),
+                    )
+                    .execute(c)
+                    .await?;
+                    Ok(events)
+                })
+                .await;
+            match swept {
+                Ok(n) if n > 0 => tracing::info!(events = n, "swept events past retention"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = ?e, "event retention sweep failed"),
+            }
+        }
+    });
+}
+
+async fn listen(url: String, hubs: Arc<Hubs>) {
+    loop {
+        match AsyncPgConnection::establish(&url).await {
+            Ok(mut conn) => {
+                let listening = async {
+                    diesel::sql_query(format!("LISTEN {CHANNEL}"))
+                        .execute(&mut conn)
+                        .await?;
+                    diesel::sql_query(format!("LISTEN {CONTROL_CHANNEL}"))
+                        .execute(&mut conn)
+                        .await
+                }
+                .await;
+                if let Err(e) = listening {
+                    tracing::warn!(error = %e, "LISTEN failed");
+                } else {
+                    // Anything committed while we were not listening.
+                    for hub in hubs.all() {
+                        hub.do_send(Wake(i64::MAX));
+                    }
+                    let mut stream = std::pin::pin!(conn.notifications_stream());
+                    while let Some(n) = stream.next().await {
+                        match n {
+                            Ok(n) => route(&hubs, &n.channel, &n.payload),
+                            Err(e) => {
+                                tracing::warn!(error = %e, "notification stream failed");
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot connect the event listener"),
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+fn route(hubs: &Hubs, channel: &str, payload: &str) {
+    let Some((what, id)) = payload.split_once(':') else {
+        return;
+    };
+    if channel == CHANNEL {
+        if let (Ok(tenant), Ok(seq)) = (what.parse::<Uuid>(), id.parse::<i64>())
+            && let Some(hub) = hubs.existing(tenant)
+        {
+            hub.do_send(Wake(seq));
+        }
+        return;
+    }
+    let Ok(id) = id.parse::<Uuid>() else { return };
+    let target = match what {
+        "session" => Target::AuthSession(id),
+        "user" => Target::User(id),
+        "tenant" => {
+            if let Some(hub) = hubs.existing(id) {
+                hub.do_send(KickSessions(Target::All, CLOSE_REVOKED));
+            }
+            return;
+        }
+        _ => return,
+    };
+    for hub in hubs.all() {
+        hub.do_send(KickSessions(target.clone(), CLOSE_REVOKED));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::origin_of;
+
+    #[test]
+    fn origins() {
+        assert_eq!(
+            origin_of("http://127.0.0.1:8080/x/y"),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(origin_of("https://karat.example"), "https://karat.example");
+    }
+}

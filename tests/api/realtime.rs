@@ -1,0 +1,326 @@
+//! Real WebSocket clients against the real server: audience, resume, limits, revocation.
+
+use std::time::Duration;
+
+use actix_codec::Framed;
+use awc::BoxedSocket;
+use awc::ws::{Codec, Frame, Message};
+use futures_util::{SinkExt, StreamExt};
+use karat::auth::rbac::Role;
+use serde_json::{Value, json};
+
+use crate::common::{T, TestApp};
+
+type Ws = Framed<BoxedSocket, Codec>;
+
+const ORIGIN: &str = "http://app.karat.test";
+
+async fn ticket(app: &TestApp, token: &str) -> String {
+    let r = app
+        .post("/api/v1/realtime/ticket", Some(token), json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    r.body["ticket"].as_str().unwrap().to_string()
+}
+
+async fn open(app: &TestApp, ticket: &str, origin: &str) -> Result<Ws, u16> {
+    let url = format!(
+        "{}/api/v1/realtime?ticket={ticket}",
+        app.base.replace("http", "ws")
+    );
+    match app
+        .client
+        .ws(url)
+        .origin(origin)
+        .max_frame_size(1 << 20)
+        .connect()
+        .await
+    {
+        Ok((_, ws)) => Ok(ws),
+        Err(awc::error::WsClientError::InvalidResponseStatus(s)) => Err(s.as_u16()),
+        Err(e) => panic!("connect failed: {e}"),
+    }
+}
+
+async fn send(ws: &mut Ws, v: Value) {
+    ws.send(Message::Text(v.to_string().into())).await.unwrap();
+}
+
+/// The next JSON message (pings are answered by the codec's caller: we skip them).
+async fn next(ws: &mut Ws) -> Value {
+    loop {
+        let frame = tokio::time::timeout(Duration::from_secs(5), ws.next())
+            .await
+            .expect("no message within 5 s");
+        match frame.expect("socket ended").expect("frame error") {
+            Frame::Text(t) => return serde_json::from_slice(&t).unwrap(),
+            Frame::Close(reason) => return json!({"closed": reason.map(|r| u16::from(r.code))}),
+            _ => continue,
+        }
+    }
+}
+
+async fn silent(ws: &mut Ws, ms: u64) {
+    if let Ok(Some(Ok(Frame::Text(t)))) =
+        tokio::time::timeout(Duration::from_millis(ms), ws.next()).await
+    {
+        panic!("unexpected message: {}", String::from_utf8_lossy(&t));
+    }
+}
+
+/// Connects, says hello and returns the socket and the server's last seq.
+async fn join(app: &TestApp, t: T, role: Role, resume_after: Option<i64>) -> (Ws, i64) {
+    let token = app.token(t, role).await;
+    let mut ws = open(app, &ticket(app, &token).await, ORIGIN)
+        .await
+        .expect("upgrade");
+    let mut hello = json!({"type": "hello", "v": 1});
+    if let Some(r) = resume_after {
+        hello["resume_after"] = json!(r);
+    }
+    send(&mut ws, hello).await;
+    let h = next(&mut ws).await;
+    assert_eq!(h["type"], "hello", "{h}");
+    (ws, h["last_seq"].as_i64().unwrap())
+}
+
+async fn spawn() -> TestApp {
+    TestApp::spawn_with(&["--allowed-origins", ORIGIN]).await
+}
+
+#[actix_web::test]
+async fn events_reach_exactly_their_audience() {
+    let app = spawn().await;
+    let (mut ba, _) = join(&app, T::A, Role::BusinessAdmin, None).await;
+    let (mut mgr, _) = join(&app, T::A, Role::Manager, None).await;
+    let (mut tele, _) = join(&app, T::A, Role::Telecaller, None).await;
+    let (mut other_tenant, _) = join(&app, T::B, Role::BusinessAdmin, None).await;
+
+    // A tenant-wide event: everyone in A, no one in B.
+    let owner = app.token(T::A, Role::BusinessAdmin).await;
+    let r = app
+        .post(
+            "/api/v1/stores",
+            Some(&owner),
+            json!({"name": "Jayanagar", "code": "BLR-JN"}),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    for ws in [&mut ba, &mut mgr, &mut tele] {
+        let e = next(ws).await;
+        assert_eq!(e["kind"], "store.created", "{e}");
+        assert_eq!(e["payload"]["code"], "BLR-JN");
+    }
+    silent(&mut other_tenant, 300).await;
+
+    // A user of store 2 changes: the business admin hears it; store 1's people do not.
+    let s2 = app.a.stores[1];
+    let r = app
+        .post("/api/v1/users", Some(&owner), json!({"name": "Nisha", "email": "nisha@example.test", "role": "telecaller", "store_ids": [s2], "password": "pearl-studs-2026"}))
+        .await;
+    assert_eq!(r.status, 201);
+    let e = next(&mut ba).await;
+    assert_eq!(e["kind"], "user.created");
+    silent(&mut mgr, 300).await;
+    silent(&mut tele, 100).await;
+    silent(&mut other_tenant, 100).await;
+}
+
+#[actix_web::test]
+async fn resume_after_a_disconnect_loses_nothing() {
+    let app = spawn().await;
+    let (ws, last) = join(&app, T::A, Role::Manager, None).await;
+    drop(ws);
+    let owner = app.token(T::A, Role::BusinessAdmin).await;
+    for code in ["R1", "R2", "R3"] {
+        assert_eq!(
+            app.post(
+                "/api/v1/stores",
+                Some(&owner),
+                json!({"name": code, "code": code})
+            )
+            .await
+            .status,
+            201
+        );
+    }
+    let (mut ws, _) = join(&app, T::A, Role::Manager, Some(last)).await;
+    let mut seqs = vec![];
+    for _ in 0..3 {
+        let e = next(&mut ws).await;
+        seqs.push(e["seq"].as_i64().unwrap());
+    }
+    assert_eq!(seqs, vec![last + 1, last + 2, last + 3]);
+    // Then live.
+    app.post(
+        "/api/v1/stores",
+        Some(&owner),
+        json!({"name": "R4", "code": "R4"}),
+    )
+    .await;
+    assert_eq!(next(&mut ws).await["seq"], last + 4);
+
+    // Beyond retention: a reset.
+    let mut c = app.app_conn().await;
+    diesel_async::SimpleAsyncConnection::batch_execute(
+        &mut c,
+        "SET app.platform = 'on'; DELETE FROM events WHERE seq <= 2",
+    )
+    .await
+    .unwrap();
+    let token = app.token(T::A, Role::SalesRep).await;
+    let mut old = open(&app, &ticket(&app, &token).await, ORIGIN)
+        .await
+        .unwrap();
+    send(
+        &mut old,
+        json!({"type": "hello", "v": 1, "resume_after": 0}),
+    )
+    .await;
+    let reset = next(&mut old).await;
+    assert_eq!(reset["type"], "reset", "{reset}");
+    assert_eq!(next(&mut old).await["type"], "hello");
+}
+
+#[actix_web::test]
+async fn tickets_origins_and_frames_are_checked() {
+    let app = spawn().await;
+    let token = app.token(T::A, Role::SalesRep).await;
+    let t = ticket(&app, &token).await;
+    assert_eq!(open(&app, &t, "http://evil.example").await.err(), Some(403));
+    // The refused attempt did not burn the ticket; using it twice does.
+    let ws = open(&app, &t, ORIGIN).await;
+    assert!(ws.is_ok());
+    assert_eq!(open(&app, &t, ORIGIN).await.err(), Some(401));
+    assert_eq!(open(&app, "made-up", ORIGIN).await.err(), Some(401));
+    // An expired ticket.
+    let stale = ticket(&app, &token).await;
+    let mut c = app.app_conn().await;
+    diesel_async::SimpleAsyncConnection::batch_execute(&mut c, "SET app.platform = 'on'; UPDATE realtime_tickets SET expires_at = now() - interval '1 second'")
+        .await
+        .unwrap();
+    assert_eq!(open(&app, &stale, ORIGIN).await.err(), Some(401));
+    // Platform admins have no tenant channel.
+    let pa = app.token(T::A, Role::PlatformAdmin).await;
+    app.post("/api/v1/realtime/ticket", Some(&pa), json!({}))
+        .await
+        .problem(403);
+    app.post("/api/v1/realtime/ticket", None, json!({}))
+        .await
+        .problem(401);
+
+    // A frame over 64 KiB closes the socket with 1009.
+    let (mut ws, _) = join(&app, T::A, Role::Manager, None).await;
+    ws.send(Message::Text("x".repeat(70 * 1024).into()))
+        .await
+        .unwrap();
+    assert_eq!(next(&mut ws).await["closed"], 1009);
+
+    // No hello: closed with 4002.
+    let mut quiet = open(&app, &ticket(&app, &token).await, ORIGIN)
+        .await
+        .unwrap();
+    send(&mut quiet, json!({"type": "subscribe", "topics": ["x"]})).await;
+    assert_eq!(next(&mut quiet).await["closed"], 4002);
+}
+
+#[actix_web::test]
+async fn revoking_or_deactivating_closes_live_sockets_within_a_second() {
+    let app = spawn().await;
+    let email = app.email(T::A, Role::Telecaller);
+    let login = app.login_as(&email).await;
+    let token = login["access_token"].as_str().unwrap().to_string();
+    let mut ws = open(&app, &ticket(&app, &token).await, ORIGIN)
+        .await
+        .unwrap();
+    send(&mut ws, json!({"type": "hello", "v": 1})).await;
+    next(&mut ws).await;
+    let started = std::time::Instant::now();
+    let out = app
+        .post(
+            "/api/v1/auth/logout",
+            None,
+            json!({"refresh_token": login["refresh_token"]}),
+        )
+        .await;
+    assert_eq!(out.status, 204);
+    assert_eq!(next(&mut ws).await["closed"], 4001);
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+
+    let (mut sales, _) = join(&app, T::A, Role::SalesRep, None).await;
+    let owner = app.token(T::A, Role::BusinessAdmin).await;
+    let started = std::time::Instant::now();
+    let id = app.user_id(T::A, Role::SalesRep);
+    assert_eq!(
+        app.patch(
+            &format!("/api/v1/users/{id}"),
+            Some(&owner),
+            json!({"active": false})
+        )
+        .await
+        .status,
+        200
+    );
+    // The deactivation's own event may arrive first.
+    let mut m = next(&mut sales).await;
+    if m["type"] == "event" {
+        m = next(&mut sales).await;
+    }
+    assert_eq!(m["closed"], 4001, "{m}");
+    assert!(started.elapsed() < Duration::from_secs(1));
+}
+
+#[actix_web::test]
+async fn typing_is_relayed_but_never_stored() {
+    let app = spawn().await;
+    let (mut a, _) = join(&app, T::A, Role::SalesRep, None).await;
+    let (mut b, _) = join(&app, T::A, Role::Manager, None).await;
+    for ws in [&mut a, &mut b] {
+        send(ws, json!({"type": "subscribe", "topics": ["chat:floor"]})).await;
+        assert_eq!(next(ws).await["type"], "ack");
+    }
+    let events_before = app.count("events").await;
+    send(&mut a, json!({"type": "typing", "topic": "chat:floor"})).await;
+    let t = next(&mut b).await;
+    assert_eq!(t["type"], "typing");
+    assert_eq!(t["user_id"], app.user_id(T::A, Role::SalesRep).to_string());
+    silent(&mut a, 200).await;
+    assert_eq!(app.count("events").await, events_before);
+    send(&mut a, json!({"type": "dance"})).await;
+    assert_eq!(next(&mut a).await["code"], "bad_message");
+}
+
+#[actix_web::test]
+async fn a_server_restart_and_a_second_node_lose_nothing() {
+    let node_a = spawn().await;
+    let node_b = TestApp::spawn_on(&node_a, &["--allowed-origins", ORIGIN]).await;
+    // A client on node B hears a change made through node A.
+    let (mut on_b, last) = join(&node_b, T::A, Role::Manager, None).await;
+    let owner = node_a.token(T::A, Role::BusinessAdmin).await;
+    node_a
+        .post(
+            "/api/v1/stores",
+            Some(&owner),
+            json!({"name": "Across", "code": "X1"}),
+        )
+        .await;
+    let e = next(&mut on_b).await;
+    assert_eq!(e["seq"], last + 1, "{e}");
+    // Node B goes away; changes continue through A; a client resumes on a new node.
+    drop(on_b);
+    node_b.stop().await;
+    node_a
+        .post(
+            "/api/v1/stores",
+            Some(&owner),
+            json!({"name": "While down", "code": "X2"}),
+        )
+        .await;
+    let node_c = TestApp::spawn_on(&node_a, &["--allowed-origins", ORIGIN]).await;
+    let (mut on_c, _) = join(&node_c, T::A, Role::Manager, Some(last + 1)).await;
+    assert_eq!(next(&mut on_c).await["payload"]["code"], "X2");
+}
