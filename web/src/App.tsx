@@ -1,0 +1,85 @@
+import { lazy, Suspense } from 'react';
+import { Route, Routes } from 'react-router';
+import { RequireAuth, RequirePermission, Splash } from './auth/guards';
+import { PERMISSIONS } from './lib/nav';
+
+// Every page is its own chunk: the first load carries only the shell it needs.
+const AppShell = lazy(() => import('./components/AppShell').then((m) => ({ default: m.AppShell })));
+const LoginPage = lazy(() => import('./pages/auth/LoginPage'));
+const ForgotPasswordPage = lazy(() => import('./pages/auth/ForgotPasswordPage'));
+const ResetPasswordPage = lazy(() => import('./pages/auth/ResetPasswordPage'));
+const HomePage = lazy(() => import('./pages/HomePage'));
+const AccountPage = lazy(() => import('./pages/account/AccountPage'));
+const SessionsPage = lazy(() => import('./pages/account/SessionsPage'));
+const StoresPage = lazy(() => import('./pages/StoresPage'));
+const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
+const AuditPage = lazy(() => import('./pages/admin/AuditPage'));
+const TenantsPage = lazy(() => import('./pages/platform/TenantsPage'));
+const TenantDetailPage = lazy(() => import('./pages/platform/TenantDetailPage'));
+const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
+
+const canSeeStores = (p: readonly string[]) => p.includes(PERMISSIONS.storesRead) || p.includes(PERMISSIONS.storesManage);
+
+export function App() {
+  return (
+    <Suspense fallback={<Splash label="Loading…" />}>
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+        <Route path="/reset-password" element={<ResetPasswordPage />} />
+        <Route
+          element={
+            <RequireAuth>
+              <AppShell />
+            </RequireAuth>
+          }
+        >
+          <Route index element={<HomePage />} />
+          <Route path="account" element={<AccountPage />} />
+          <Route path="account/sessions" element={<SessionsPage />} />
+          <Route
+            path="stores"
+            element={
+              <RequirePermission permission={canSeeStores}>
+                <StoresPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="admin/users"
+            element={
+              <RequirePermission permission={PERMISSIONS.usersManage}>
+                <UsersPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="admin/audit"
+            element={
+              <RequirePermission permission={PERMISSIONS.auditRead}>
+                <AuditPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="platform/tenants"
+            element={
+              <RequirePermission permission={PERMISSIONS.tenantsManage}>
+                <TenantsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="platform/tenants/:id"
+            element={
+              <RequirePermission permission={PERMISSIONS.tenantsManage}>
+                <TenantDetailPage />
+              </RequirePermission>
+            }
+          />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Routes>
+    </Suspense>
+  );
+}

@@ -1,0 +1,78 @@
+// Typed calls to /api/v1, one function per endpoint the web app uses.
+import { api } from './index';
+import type {
+  AuditEntry,
+  AuditFilters,
+  Me,
+  NewStore,
+  NewTenant,
+  NewTenantAdmin,
+  NewUser,
+  Page,
+  PageParams,
+  Session,
+  Store,
+  StorePatch,
+  Tenant,
+  TenantFilters,
+  TenantPatch,
+  User,
+  UserFilters,
+  UserPatch,
+} from './types';
+
+const enc = encodeURIComponent;
+
+export const authApi = {
+  forgotPassword: (email: string) => api.request<void>('/auth/password/forgot', { method: 'POST', body: { email }, auth: false }),
+  resetPassword: (token: string, new_password: string) =>
+    api.request<void>('/auth/password/reset', {
+      method: 'POST',
+      body: { token, new_password },
+      auth: false,
+    }),
+  changePassword: (current_password: string, new_password: string) =>
+    api.post<void>('/auth/password/change', { current_password, new_password }),
+  sessions: () => api.get<{ items: Session[] }>('/auth/sessions'),
+  revokeSession: (id: string) => api.delete(`/auth/sessions/${enc(id)}`),
+  me: () => api.get<Me>('/me'),
+};
+
+export const tenantsApi = {
+  list: (f: TenantFilters = {}) => api.get<Page<Tenant>>('/tenants', { ...f, limit: f.limit ?? 25 }),
+  get: (id: string) => api.get<Tenant>(`/tenants/${enc(id)}`),
+  create: (body: NewTenant) => api.post<Tenant>('/tenants', body),
+  update: (id: string, patch: TenantPatch) => api.patch<Tenant>(`/tenants/${enc(id)}`, patch),
+  createAdmin: (id: string, body: NewTenantAdmin) => api.post<User>(`/tenants/${enc(id)}/admins`, body),
+};
+
+export const storesApi = {
+  list: (p: PageParams = {}) => api.get<Page<Store>>('/stores', { ...p, limit: p.limit ?? 50 }),
+  get: (id: string) => api.get<Store>(`/stores/${enc(id)}`),
+  create: (body: NewStore) => api.post<Store>('/stores', body),
+  update: (id: string, patch: StorePatch) => api.patch<Store>(`/stores/${enc(id)}`, patch),
+};
+
+export const usersApi = {
+  list: (f: UserFilters = {}) => api.get<Page<User>>('/users', { ...f, limit: f.limit ?? 25 }),
+  get: (id: string) => api.get<User>(`/users/${enc(id)}`),
+  create: (body: NewUser) => api.post<User>('/users', body),
+  update: (id: string, patch: UserPatch) => api.patch<User>(`/users/${enc(id)}`, patch),
+};
+
+export const auditApi = {
+  list: (f: AuditFilters = {}) => api.get<Page<AuditEntry>>('/audit', { ...f, limit: f.limit ?? 30 }),
+};
+
+/** Loads every page of a small list (e.g. a tenant's stores for a picker). */
+export async function fetchAll<T>(load: (p: PageParams) => Promise<Page<T>>, maxPages = 10): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | null = null;
+  for (let i = 0; i < maxPages; i++) {
+    const page: Page<T> = await load({ cursor, limit: 100 });
+    out.push(...page.items);
+    if (!page.next_cursor) break;
+    cursor = page.next_cursor;
+  }
+  return out;
+}

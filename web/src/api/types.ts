@@ -1,0 +1,111 @@
+// Client-side names for API shapes. Only the schema names agreed with the server
+// (LoginResponse, User, Me, Tenant, Store, Session, AuditEntry, Problem) are read
+// from the generated document; request bodies and page wrappers are declared
+// here so a renamed wrapper in the server's OpenAPI doc does not ripple through.
+import type { components } from './schema';
+
+type Schemas = components['schemas'];
+
+export type LoginResponse = Schemas['LoginResponse'];
+export type User = Schemas['User'];
+export type Me = Schemas['Me'];
+export type Tenant = Schemas['Tenant'];
+export type Store = Schemas['Store'];
+export type Session = Schemas['Session'];
+export type AuditEntry = Schemas['AuditEntry'];
+export type Problem = Schemas['Problem'];
+
+export type Role = User['role'];
+export type TenantPlan = Tenant['plan'];
+export type TenantStatus = Tenant['status'];
+
+/** A cursor-paginated list, as every list endpoint returns it. */
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+export interface NewTenant {
+  name: string;
+  slug: string;
+  country: string;
+  currency: string;
+  time_zone: string;
+  locale: string;
+  plan: TenantPlan;
+}
+
+export interface TenantPatch {
+  name?: string;
+  plan?: TenantPlan;
+  status?: TenantStatus;
+}
+
+export interface NewTenantAdmin {
+  name: string;
+  email: string;
+  phone?: string | null;
+  password?: string | null;
+}
+
+export interface NewStore {
+  name: string;
+  code: string;
+  address?: string | null;
+  city?: string | null;
+  time_zone?: string | null;
+}
+
+export interface StorePatch {
+  name?: string;
+  code?: string;
+  address?: string | null;
+  city?: string | null;
+  time_zone?: string;
+  active?: boolean;
+}
+
+export interface NewUser {
+  name: string;
+  email: string;
+  phone?: string | null;
+  role: Role;
+  store_ids: string[];
+  manager_id?: string | null;
+  password?: string | null;
+}
+
+export interface UserPatch {
+  name?: string;
+  phone?: string | null;
+  role?: Role;
+  store_ids?: string[];
+  manager_id?: string | null;
+  active?: boolean;
+}
+
+export interface PageParams {
+  cursor?: string | null;
+  limit?: number;
+}
+
+export interface TenantFilters extends PageParams {
+  q?: string;
+  status?: TenantStatus | '';
+}
+
+export interface UserFilters extends PageParams {
+  q?: string;
+  role?: Role | '';
+  store_id?: string;
+  active?: boolean | '';
+}
+
+export interface AuditFilters extends PageParams {
+  entity?: string;
+  entity_id?: string;
+  actor_id?: string;
+  action?: string;
+  from?: string;
+  to?: string;
+}

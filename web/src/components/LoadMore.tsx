@@ -1,0 +1,29 @@
+import { Button } from './ui';
+
+export function LoadMore({
+  hasMore,
+  loading,
+  onLoad,
+  count,
+  noun,
+}: {
+  hasMore: boolean;
+  loading: boolean;
+  onLoad: () => void;
+  count: number;
+  noun: string;
+}) {
+  return (
+    <div className="load-more">
+      <p className="muted small" role="status" aria-live="polite">
+        Showing {count} {noun}
+        {hasMore ? '' : count === 0 ? '' : ' — that is all'}
+      </p>
+      {hasMore ? (
+        <Button onClick={onLoad} busy={loading}>
+          Load more
+        </Button>
+      ) : null}
+    </div>
+  );
+}

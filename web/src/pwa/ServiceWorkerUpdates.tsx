@@ -1,0 +1,48 @@
+import { useEffect } from 'react';
+import { useToast } from '../components/toast';
+
+/** Registers the service worker (production builds) and offers a reload when a new version is ready. */
+export function ServiceWorkerUpdates() {
+  const toast = useToast();
+  useEffect(() => {
+    if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
+    let reloading = false;
+    const onControllerChange = () => {
+      if (reloading) return;
+      reloading = true;
+      window.location.reload();
+    };
+    const offer = (worker: ServiceWorker) =>
+      toast({
+        title: 'A new version of Karat is ready',
+        description: 'Reload to use it.',
+        tone: 'info',
+        action: {
+          label: 'Reload',
+          onClick: () => {
+            navigator.serviceWorker.addEventListener('controllerchange', onControllerChange);
+            worker.postMessage({ type: 'SKIP_WAITING' });
+          },
+        },
+      });
+    const register = () => {
+      navigator.serviceWorker
+        .register('/sw.js', { scope: '/' })
+        .then((reg) => {
+          if (reg.waiting && navigator.serviceWorker.controller) offer(reg.waiting);
+          reg.addEventListener('updatefound', () => {
+            const installing = reg.installing;
+            installing?.addEventListener('statechange', () => {
+              // Only an update (a page already controlled) needs a prompt; a first install does not.
+              if (installing.state === 'installed' && navigator.serviceWorker.controller) offer(installing);
+            });
+          });
+        })
+        .catch(() => undefined);
+    };
+    if (document.readyState === 'complete') register();
+    else window.addEventListener('load', register, { once: true });
+    return () => navigator.serviceWorker.removeEventListener('controllerchange', onControllerChange);
+  }, [toast]);
+  return null;
+}
