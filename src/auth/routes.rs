@@ -408,15 +408,15 @@ pub async fn logout(
     state
         .db
         .platform_tx(async |c| {
-            let found: Option<(Uuid, Uuid, Option<Uuid>)> = refresh_tokens::table
-                .inner_join(sessions::table)
+            let found: Option<(Uuid, Uuid, Option<Uuid>, String)> = refresh_tokens::table
+                .inner_join(sessions::table.inner_join(users::table))
                 .filter(refresh_tokens::token_hash.eq(&hash))
                 .filter(sessions::revoked_at.is_null())
-                .select((sessions::id, sessions::user_id, sessions::tenant_id))
+                .select((sessions::id, sessions::user_id, sessions::tenant_id, users::name))
                 .first(c)
                 .await
                 .optional()?;
-            if let Some((session, user, tenant)) = found {
+            if let Some((session, user, tenant, name)) = found {
                 diesel::update(sessions::table.find(session))
                     .set(sessions::revoked_at.eq(diesel::dsl::now))
                     .execute(c)
@@ -424,7 +424,7 @@ pub async fn logout(
                 let actor = Actor {
                     tenant_id: tenant,
                     user_id: Some(user),
-                    name: None,
+                    name: Some(name),
                     meta: meta.clone(),
                 };
                 audit::record(
