@@ -7,6 +7,7 @@ pub mod db;
 pub mod demo;
 pub mod http;
 pub mod mail;
+pub mod notifications;
 pub mod realtime;
 pub mod server;
 pub mod state;

@@ -160,7 +160,10 @@ pub async fn serve(dbc: DbConfig, cfg: ServeConfig, demo: bool) -> anyhow::Resul
         if demo {
             crate::demo::print_credentials();
         }
-        run_http(state, listener, cfg.workers, dbc.db_pool_size).await
+        let (db, node) = (state.db.clone(), state.hubs.node_id);
+        let served = run_http(state, listener, cfg.workers, dbc.db_pool_size).await;
+        crate::realtime::presence::leave_node(&db, node).await;
+        served
     }
     .await;
     if let Some(pg) = database.embedded.as_mut() {

@@ -412,7 +412,12 @@ pub async fn logout(
                 .inner_join(sessions::table.inner_join(users::table))
                 .filter(refresh_tokens::token_hash.eq(&hash))
                 .filter(sessions::revoked_at.is_null())
-                .select((sessions::id, sessions::user_id, sessions::tenant_id, users::name))
+                .select((
+                    sessions::id,
+                    sessions::user_id,
+                    sessions::tenant_id,
+                    users::name,
+                ))
                 .first(c)
                 .await
                 .optional()?;
@@ -713,6 +718,16 @@ pub async fn change_password(
                 },
             )
             .await?;
+            if let Some(tenant) = auth.tenant_id {
+                let note = crate::notifications::Note {
+                    kind: "security.password_changed",
+                    title: "Your password was changed".into(),
+                    body: "Your other devices were signed out. If this was not you, reset your password now.".into(),
+                    link: Some("/account/sessions"),
+                    urgent: true,
+                };
+                crate::notifications::notify(c, tenant, auth.user_id, note).await?;
+            }
             Ok(())
         })
         .await?;

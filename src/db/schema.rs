@@ -170,6 +170,52 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notifications (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        user_id -> Uuid,
+        #[sql_name = "type"]
+        kind -> Text,
+        title -> Text,
+        body -> Text,
+        link -> Nullable<Text>,
+        urgent -> Bool,
+        read_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    notification_prefs (user_id) {
+        user_id -> Uuid,
+        tenant_id -> Uuid,
+        muted_in_app -> Array<Text>,
+        muted_push -> Array<Text>,
+        quiet_start -> Nullable<Time>,
+        quiet_end -> Nullable<Time>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    nodes (id) {
+        id -> Uuid,
+        started_at -> Timestamptz,
+        heartbeat_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    presence (user_id, node_id) {
+        user_id -> Uuid,
+        node_id -> Uuid,
+        tenant_id -> Uuid,
+        status -> Text,
+        since -> Timestamptz,
+    }
+}
+
 diesel::joinable!(stores -> tenants (tenant_id));
 diesel::joinable!(user_stores -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -190,4 +236,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     event_counters,
     events,
     realtime_tickets,
+    notifications,
+    notification_prefs,
+    nodes,
+    presence,
 );

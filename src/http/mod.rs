@@ -54,6 +54,13 @@ pub fn configure(cfg: &mut aweb::ServiceConfig) {
                 .service(users::get_one)
                 .service(users::update)
                 .service(audit::list)
+                .service(crate::notifications::list)
+                .service(crate::notifications::unread_count)
+                .service(crate::notifications::read_all)
+                .service(crate::notifications::read_one)
+                .service(crate::notifications::get_preferences)
+                .service(crate::notifications::put_preferences)
+                .service(crate::realtime::presence::list)
                 .service(crate::realtime::ticket)
                 .service(crate::realtime::connect)
                 .default_service(aweb::to(api_not_found)),

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{audit, auth, realtime, stores, tenants, users};
+use crate::{audit, auth, notifications, realtime, stores, tenants, users};
 
 struct BearerAuth;
 
@@ -35,7 +35,9 @@ impl Modify for BearerAuth {
         stores::list, stores::create, stores::get_one, stores::update,
         users::list, users::create, users::get_one, users::update,
         audit::list,
-        realtime::ticket, realtime::connect,
+        realtime::ticket, realtime::connect, realtime::presence::list,
+        notifications::list, notifications::unread_count, notifications::read_one, notifications::read_all,
+        notifications::get_preferences, notifications::put_preferences,
     ),
     tags(
         (name = "auth", description = "Sign-in, tokens, passwords and sessions"),
@@ -43,6 +45,7 @@ impl Modify for BearerAuth {
         (name = "stores", description = "Showrooms"),
         (name = "users", description = "People and their roles"),
         (name = "audit", description = "Who changed what"),
+        (name = "notifications", description = "My notification centre and preferences"),
         (name = "realtime", description = "Live events over a WebSocket (protocol: docs/realtime.md)"),
     )
 )]

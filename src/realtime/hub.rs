@@ -149,6 +149,14 @@ impl HubState {
         self.sessions.remove(&id);
     }
 
+    /// Sockets `user` has on this hub.
+    pub fn user_sessions(&self, user: Uuid) -> usize {
+        self.sessions
+            .values()
+            .filter(|h| h.viewer.user_id == user)
+            .count()
+    }
+
     /// Fans one event out to every session allowed to see it. Returns how many got it.
     pub fn deliver(&mut self, ev: &StoredEvent) -> usize {
         if ev.seq <= self.last_seq {
@@ -320,10 +328,21 @@ pub struct Join {
     pub resume_after: Option<i64>,
 }
 
-/// A socket left.
+/// A socket (id) of a user left.
 #[derive(Message)]
 #[rtype(result = "()")]
-pub struct Leave(pub Uuid);
+pub struct Leave {
+    pub id: Uuid,
+    pub user: Uuid,
+}
+
+/// A user sets their status.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct SetPresence {
+    pub user: Uuid,
+    pub status: &'static str,
+}
 
 /// New events were committed up to this seq.
 #[derive(Message)]
@@ -356,6 +375,10 @@ impl Handler<Join> for TenantHub {
     type Result = ();
 
     fn handle(&mut self, msg: Join, ctx: &mut Context<Self>) {
+        let user = msg.handle.viewer.user_id;
+        if self.state.user_sessions(user) == 0 {
+            self.presence(ctx, user, Some("online"));
+        }
         let Some(after) = msg.resume_after.filter(|a| *a < self.state.last_seq) else {
             self.state.join(msg.handle, &[]);
             return;
@@ -392,7 +415,10 @@ impl Handler<Leave> for TenantHub {
     type Result = ();
 
     fn handle(&mut self, msg: Leave, ctx: &mut Context<Self>) {
-        self.state.leave(msg.0);
+        self.state.leave(msg.id);
+        if self.state.user_sessions(msg.user) == 0 {
+            self.presence(ctx, msg.user, None);
+        }
         if self.state.is_empty() {
             ctx.run_later(IDLE_STOP, |act, ctx| {
                 if act.state.is_empty()
@@ -425,6 +451,38 @@ impl Handler<Wake> for TenantHub {
     }
 }
 
+impl Handler<SetPresence> for TenantHub {
+    type Result = ();
+
+    fn handle(&mut self, msg: SetPresence, ctx: &mut Context<Self>) {
+        self.presence(ctx, msg.user, Some(msg.status));
+    }
+}
+
+impl TenantHub {
+    /// Records a status (`None`: this node no longer holds the user), in order.
+    fn presence(&mut self, ctx: &mut Context<Self>, user: Uuid, status: Option<&'static str>) {
+        let Some(node) = self.registry.upgrade().map(|r| r.node_id) else {
+            return;
+        };
+        let (db, tenant) = (self.db.clone(), self.tenant);
+        ctx.wait(
+            async move {
+                match status {
+                    Some(s) => super::presence::set(&db, tenant, user, node, s).await,
+                    None => super::presence::clear(&db, tenant, user, node).await,
+                }
+            }
+            .into_actor(self)
+            .map(|res, act, _| {
+                if let Err(e) = res {
+                    tracing::warn!(tenant.id = %act.tenant, error = ?e, "presence update failed");
+                }
+            }),
+        );
+    }
+}
+
 impl Handler<KickSessions> for TenantHub {
     type Result = ();
 
@@ -451,6 +509,8 @@ impl Handler<Typing> for TenantHub {
 
 /// This node's hubs, started on demand on one arbiter.
 pub struct Hubs {
+    /// This process's identity for presence (a new one every start).
+    pub node_id: Uuid,
     db: Db,
     arbiter: ArbiterHandle,
     map: Mutex<HashMap<Uuid, Addr<TenantHub>>>,
@@ -462,6 +522,7 @@ impl Hubs {
     pub fn start(db: Db) -> Arc<Hubs> {
         let arbiter = Arbiter::new().handle();
         Arc::new_cyclic(|me| Hubs {
+            node_id: Uuid::now_v7(),
             db,
             arbiter,
             map: Mutex::new(HashMap::new()),

@@ -2,6 +2,7 @@
 
 pub mod events;
 pub mod hub;
+pub mod presence;
 pub mod protocol;
 
 use std::sync::Arc;
@@ -26,7 +27,9 @@ use crate::http::error::{ApiError, Problem};
 use crate::state::AppState;
 use crate::users;
 use events::{CHANNEL, CONTROL_CHANNEL, Viewer};
-use hub::{Hubs, Join, Kick, KickSessions, Leave, SessionHandle, Target, Topics, Typing, Wake};
+use hub::{
+    Hubs, Join, Kick, KickSessions, Leave, SessionHandle, SetPresence, Target, Topics, Typing, Wake,
+};
 use protocol::{CLOSE_IDLE, CLOSE_NO_HELLO, CLOSE_REVOKED, ClientMsg, ServerMsg, VERSION};
 
 /// Largest frame a client may send.
@@ -228,11 +231,15 @@ fn close_reason(code: u16) -> &'static str {
 struct LeaveGuard {
     hub: actix::Addr<hub::TenantHub>,
     id: Uuid,
+    user: Uuid,
 }
 
 impl Drop for LeaveGuard {
     fn drop(&mut self) {
-        self.hub.do_send(Leave(self.id));
+        self.hub.do_send(Leave {
+            id: self.id,
+            user: self.user,
+        });
     }
 }
 
@@ -277,6 +284,7 @@ async fn run_session(
         return close(session, CLOSE_NO_HELLO, "unsupported protocol version").await;
     }
     let (tx, mut rx) = mpsc::channel::<Arc<str>>(OUT_BUFFER);
+    let user = holder.viewer.user_id;
     let kick = Arc::new(Kick::default());
     let id = Uuid::now_v7();
     let handle = SessionHandle {
@@ -303,6 +311,7 @@ async fn run_session(
     let _guard = LeaveGuard {
         hub: hub.clone(),
         id,
+        user,
     };
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     heartbeat.tick().await;
@@ -336,6 +345,12 @@ async fn run_session(
                             let _ = session.text(ack).await;
                         }
                         Ok(ClientMsg::Typing { topic }) if topic.len() <= 200 => hub.do_send(Typing { from: id, topic }),
+                        Ok(ClientMsg::Presence { status }) => match presence::STATUSES.iter().find(|s| **s == status) {
+                            Some(s) => hub.do_send(SetPresence { user, status: s }),
+                            None => {
+                                let _ = session.text(ServerMsg::Error { code: "bad_status", message: "status must be online, away, busy or on_call" }.json()).await;
+                            }
+                        },
                         Ok(_) => {
                             let _ = session.text(ServerMsg::Error { code: "unexpected", message: "message not allowed here" }.json()).await;
                         }
@@ -374,6 +389,9 @@ async fn run_session(
 pub fn start_background(hubs: Arc<Hubs>, db: crate::db::Db, retention_days: i64) {
     let url = db.url().to_string();
     let h = hubs.clone();
+    let (beat_db, node) = (db.clone(), hubs.node_id);
+    hubs.arbiter()
+        .spawn(async move { presence::heartbeat(beat_db, node).await });
     hubs.arbiter().spawn(async move { listen(url, h).await });
     hubs.arbiter().spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(3600));

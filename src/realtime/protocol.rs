@@ -38,6 +38,10 @@ pub enum ClientMsg {
     Typing {
         topic: String,
     },
+    /// My status: `online`, `away`, `busy` or `on_call`.
+    Presence {
+        status: String,
+    },
 }
 
 /// Messages to the client.

@@ -16,6 +16,7 @@ use crate::db::schema::{password_resets, sessions, stores, user_stores, user_vie
 use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Json, Page, PageParams, Validator};
 use crate::mail::Mail;
+use crate::notifications::{Note, notify};
 use crate::realtime::events::{Audience, emit};
 use crate::state::AppState;
 use serde_json::json;
@@ -581,6 +582,27 @@ pub async fn update(
                     .await?;
             }
             let after = find(c, id).await?;
+            if id != auth.user_id
+                && (before.role != after.role || before.store_ids != after.store_ids)
+            {
+                let body = if before.role != after.role {
+                    format!(
+                        "{} changed your role to {}.",
+                        auth.name,
+                        after.role.as_str().replace('_', " ")
+                    )
+                } else {
+                    format!("{} changed the stores you work in.", auth.name)
+                };
+                let note = Note {
+                    kind: "account.changed",
+                    title: "Your account changed".into(),
+                    body,
+                    link: Some("/account"),
+                    urgent: false,
+                };
+                notify(c, tenant, id, note).await?;
+            }
             // Both the old and the new stores hear about it.
             let mut stores = before.store_ids.clone();
             stores.extend(after.store_ids.iter().copied());

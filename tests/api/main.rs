@@ -5,5 +5,6 @@ mod common;
 mod auth;
 mod isolation;
 mod migrations;
+mod notifications;
 mod realtime;
 mod users_stores;
