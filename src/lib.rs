@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod http;
+pub mod jobs;
 pub mod mail;
 pub mod notifications;
 pub mod realtime;

@@ -39,7 +39,18 @@ impl AppState {
     ) -> anyhow::Result<Self> {
         let hub_db = db.sibling(4)?;
         let hubs = Hubs::start(hub_db.clone());
-        crate::realtime::start_background(hubs.clone(), hub_db, config.event_retention_days);
+        crate::realtime::start_background(
+            hubs.clone(),
+            hub_db.clone(),
+            config.event_retention_days,
+        );
+        let registry = crate::jobs::Registry::default()
+            .on(crate::realtime::SWEEP_JOB, crate::realtime::sweep_job);
+        hubs.arbiter().spawn(crate::jobs::run_worker(
+            hub_db,
+            registry,
+            std::time::Duration::from_secs(5),
+        ));
         let per_minute = NonZeroU32::new(config.login_ip_per_minute.max(1)).expect("non-zero");
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())

@@ -96,11 +96,12 @@ pub enum Permission {
     CampaignsManage,
     AuditRead,
     IntegrationsManage,
+    JobsRead,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 25] = [
+    pub const ALL: [Permission; 26] = [
         Permission::TenantsManage,
         Permission::StoresManage,
         Permission::StoresRead,
@@ -126,6 +127,7 @@ impl Permission {
         Permission::CampaignsManage,
         Permission::AuditRead,
         Permission::IntegrationsManage,
+        Permission::JobsRead,
     ];
 
     /// Wire name, e.g. `users.manage`.
@@ -157,6 +159,7 @@ impl Permission {
             CampaignsManage => "campaigns.manage",
             AuditRead => "audit.read",
             IntegrationsManage => "integrations.manage",
+            JobsRead => "jobs.read",
         }
     }
 }
@@ -167,16 +170,17 @@ pub fn grant(role: Role, perm: Permission) -> Option<Scope> {
     use Role::*;
     use Scope::*;
     match (role, perm) {
-        (PlatformAdmin, TenantsManage | TicketsManageAll | AuditRead | AnnouncementsPublish) => {
-            Some(Platform)
-        }
+        (
+            PlatformAdmin,
+            TenantsManage | TicketsManageAll | AuditRead | AnnouncementsPublish | JobsRead,
+        ) => Some(Platform),
         (PlatformAdmin, _) => None,
 
         (BusinessAdmin, TenantsManage | TicketsManageAll) => None,
         (BusinessAdmin, _) => Some(Tenant),
 
         (Manager, TenantsManage | StoresManage | CustomersErase | TicketsManageAll) => None,
-        (Manager, CampaignsManage | IntegrationsManage) => None,
+        (Manager, CampaignsManage | IntegrationsManage | JobsRead) => None,
         (Manager, _) => Some(Store),
 
         (SalesRep, StoresRead | UsersRead | CustomersRead | CustomersWrite | VisitsLog) => {

@@ -216,6 +216,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    jobs (id) {
+        id -> Uuid,
+        tenant_id -> Nullable<Uuid>,
+        kind -> Text,
+        payload -> Jsonb,
+        state -> Text,
+        attempts -> Int4,
+        max_attempts -> Int4,
+        run_at -> Timestamptz,
+        locked_until -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        dedupe_key -> Nullable<Text>,
+        created_at -> Timestamptz,
+        finished_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(stores -> tenants (tenant_id));
 diesel::joinable!(user_stores -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -240,4 +258,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_prefs,
     nodes,
     presence,
+    jobs,
 );

@@ -61,6 +61,8 @@ pub fn configure(cfg: &mut aweb::ServiceConfig) {
                 .service(crate::notifications::get_preferences)
                 .service(crate::notifications::put_preferences)
                 .service(crate::realtime::presence::list)
+                .service(crate::jobs::summary)
+                .service(crate::jobs::list)
                 .service(crate::realtime::ticket)
                 .service(crate::realtime::connect)
                 .default_service(aweb::to(api_not_found)),

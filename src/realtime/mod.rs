@@ -397,30 +397,58 @@ pub fn start_background(hubs: Arc<Hubs>, db: crate::db::Db, retention_days: i64)
         let mut every = tokio::time::interval(Duration::from_secs(3600));
         loop {
             every.tick().await;
-            let swept = db
+            // One sweep per hour across all nodes: the dedupe key is the hour.
+            let key = format!("{SWEEP_JOB}:{}", Utc::now().format("%Y-%m-%dT%H"));
+            let queued = db
                 .platform_tx(async |c| {
-                    let events = diesel::sql_query(
-                        "DELETE FROM events WHERE created_at < now() - make_interval(days => $1)",
-                    )
-                    .bind::<diesel::sql_types::Integer, _>(retention_days as i32)
-                    .execute(c)
-                    .await?;
-                    diesel::delete(
-                        realtime_tickets::table
-                            .filter(realtime_tickets::expires_at.lt(diesel::dsl::now)),
-                    )
-                    .execute(c)
-                    .await?;
-                    Ok(events)
+                    let job = crate::jobs::NewJob {
+                        kind: SWEEP_JOB,
+                        tenant_id: None,
+                        payload: serde_json::json!({ "retention_days": retention_days }),
+                        run_at: None,
+                        max_attempts: 3,
+                        dedupe_key: Some(key.clone()),
+                    };
+                    crate::jobs::enqueue(c, job).await
                 })
                 .await;
-            match swept {
-                Ok(n) if n > 0 => tracing::info!(events = n, "swept events past retention"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = ?e, "event retention sweep failed"),
+            if let Err(e) = queued {
+                tracing::warn!(error = ?e, "could not schedule the event sweep");
             }
         }
     });
+}
+
+/// Job kind that deletes events past retention (and stale tickets).
+pub const SWEEP_JOB: &str = "events.sweep";
+
+/// The sweep job's handler.
+pub async fn sweep_job(db: crate::db::Db, job: crate::jobs::Job) -> crate::jobs::JobResult {
+    let days = job.payload["retention_days"]
+        .as_i64()
+        .unwrap_or(7)
+        .clamp(1, 3650) as i32;
+    let swept = db
+        .platform_tx(async |c| {
+            let n = diesel::sql_query(
+                "DELETE FROM events WHERE created_at < now() - make_interval(days => $1)",
+            )
+            .bind::<diesel::sql_types::Integer, _>(days)
+            .execute(c)
+            .await?;
+            diesel::delete(
+                realtime_tickets::table.filter(realtime_tickets::expires_at.lt(diesel::dsl::now)),
+            )
+            .execute(c)
+            .await?;
+            Ok(n)
+        })
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    if swept > 0 {
+        tracing::info!(events = swept, "swept events past retention");
+    }
+    Ok(())
 }
 
 async fn listen(url: String, hubs: Arc<Hubs>) {

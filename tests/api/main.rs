@@ -4,6 +4,7 @@ mod common;
 
 mod auth;
 mod isolation;
+mod jobs;
 mod migrations;
 mod notifications;
 mod realtime;
