@@ -9,6 +9,7 @@ pub mod http;
 pub mod jobs;
 pub mod mail;
 pub mod notifications;
+pub mod push;
 pub mod realtime;
 pub mod server;
 pub mod state;

@@ -105,10 +105,10 @@ pub fn jwt_secret(cfg: &ServeConfig, data_dir: &Path) -> anyhow::Result<Vec<u8>>
 }
 
 /// Builds the shared state.
-pub fn build_state(db: Db, cfg: &ServeConfig, data_dir: &Path) -> anyhow::Result<AppState> {
+pub async fn build_state(db: Db, cfg: &ServeConfig, data_dir: &Path) -> anyhow::Result<AppState> {
     let jwt = JwtKeys::new(&jwt_secret(cfg, data_dir)?);
     let mailer = Mailer::new(cfg.smtp_url.as_ref(), &cfg.mail_from)?;
-    AppState::new(db, jwt, mailer, Arc::new(cfg.clone()))
+    AppState::new(db, jwt, mailer, Arc::new(cfg.clone())).await
 }
 
 /// Runs the HTTP server on `listener` until it is stopped (Ctrl-C, SIGTERM).
@@ -153,7 +153,7 @@ pub async fn serve(dbc: DbConfig, cfg: ServeConfig, demo: bool) -> anyhow::Resul
         }
         let listener = TcpListener::bind(cfg.addr)
             .with_context(|| format!("cannot listen on {}", cfg.addr))?;
-        let state = build_state(db, &cfg, &dbc.data_dir)?;
+        let state = build_state(db, &cfg, &dbc.data_dir).await?;
         let url = format!("http://{}", listener.local_addr()?);
         tracing::info!(%url, "Karat is running");
         println!("\n  Karat is running at {url}\n");

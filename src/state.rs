@@ -27,16 +27,19 @@ pub struct AppState {
     pub hash_slots: Arc<tokio::sync::Semaphore>,
     /// This node's tenant hubs.
     pub hubs: Arc<Hubs>,
+    /// The deployment's Web Push key.
+    pub vapid: crate::push::Vapid,
 }
 
 impl AppState {
     /// Builds the state and starts the real-time machinery (hubs, listener, sweeper).
-    pub fn new(
+    pub async fn new(
         db: Db,
         jwt: JwtKeys,
         mailer: Mailer,
         config: Arc<ServeConfig>,
     ) -> anyhow::Result<Self> {
+        let vapid = crate::push::Vapid::load_or_create(&db).await?;
         let hub_db = db.sibling(4)?;
         let hubs = Hubs::start(hub_db.clone());
         crate::realtime::start_background(
@@ -44,18 +47,26 @@ impl AppState {
             hub_db.clone(),
             config.event_retention_days,
         );
+        let (push_key, subject) = (vapid.clone(), config.public_url());
         let registry = crate::jobs::Registry::default()
-            .on(crate::realtime::SWEEP_JOB, crate::realtime::sweep_job);
-        hubs.arbiter().spawn(crate::jobs::run_worker(
-            hub_db,
-            registry,
-            std::time::Duration::from_secs(5),
-        ));
+            .on(crate::realtime::SWEEP_JOB, crate::realtime::sweep_job)
+            .on(crate::push::PUSH_JOB, move |db, job| {
+                crate::push::send_job(db, push_key.clone(), subject.clone(), job)
+            });
+        // The worker's futures are not Send: start it from the arbiter's own thread.
+        hubs.arbiter().spawn_fn(move || {
+            actix_web::rt::spawn(crate::jobs::run_worker(
+                hub_db,
+                registry,
+                std::time::Duration::from_secs(5),
+            ));
+        });
         let per_minute = NonZeroU32::new(config.login_ip_per_minute.max(1)).expect("non-zero");
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
         Ok(AppState {
+            vapid,
             hubs,
             db,
             jwt,

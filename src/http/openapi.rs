@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{audit, auth, jobs, notifications, realtime, stores, tenants, users};
+use crate::{audit, auth, jobs, notifications, push, realtime, stores, tenants, users};
 
 struct BearerAuth;
 
@@ -37,6 +37,7 @@ impl Modify for BearerAuth {
         audit::list,
         realtime::ticket, realtime::connect, realtime::presence::list,
         jobs::summary, jobs::list,
+        push::vapid_key, push::subscribe, push::unsubscribe,
         notifications::list, notifications::unread_count, notifications::read_one, notifications::read_all,
         notifications::get_preferences, notifications::put_preferences,
     ),
@@ -46,6 +47,7 @@ impl Modify for BearerAuth {
         (name = "stores", description = "Showrooms"),
         (name = "users", description = "People and their roles"),
         (name = "audit", description = "Who changed what"),
+        (name = "push", description = "Web Push subscriptions"),
         (name = "jobs", description = "Background job queue (counts and failures)"),
         (name = "notifications", description = "My notification centre and preferences"),
         (name = "realtime", description = "Live events over a WebSocket (protocol: docs/realtime.md)"),

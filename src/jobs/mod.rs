@@ -82,7 +82,9 @@ pub struct Job {
 
 /// What a handler returns: `Err` retries later (or dead-letters).
 pub type JobResult = Result<(), String>;
-type BoxFut = Pin<Box<dyn Future<Output = JobResult> + Send>>;
+// Handlers run on the worker's own thread, so their futures need not be Send
+// (the push sender's HTTP client is not).
+type BoxFut = Pin<Box<dyn Future<Output = JobResult>>>;
 type Handler = Arc<dyn Fn(Db, Job) -> BoxFut + Send + Sync>;
 
 /// Handlers by job kind.
@@ -96,7 +98,7 @@ impl Registry {
     pub fn on<F, Fut>(mut self, kind: &'static str, f: F) -> Self
     where
         F: Fn(Db, Job) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = JobResult> + Send + 'static,
+        Fut: Future<Output = JobResult> + 'static,
     {
         self.handlers
             .insert(kind, Arc::new(move |db, job| Box::pin(f(db, job))));

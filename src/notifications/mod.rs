@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::auth::Auth;
 use crate::db::Conn;
-use crate::db::schema::{notification_prefs, notifications};
+use crate::db::schema::{notification_prefs, notifications, presence, tenants};
 use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Json, Page, PageParams};
 use crate::realtime::events::{Audience, emit};
@@ -68,13 +68,19 @@ pub async fn notify(
     user: Uuid,
     note: Note<'_>,
 ) -> Result<Option<Notification>, ApiError> {
-    let muted: Option<Vec<String>> = notification_prefs::table
+    let prefs: Option<PrefRow> = notification_prefs::table
         .find(user)
-        .select(notification_prefs::muted_in_app)
+        .select((
+            notification_prefs::muted_in_app,
+            notification_prefs::muted_push,
+            notification_prefs::quiet_start,
+            notification_prefs::quiet_end,
+        ))
         .first(c)
         .await
         .optional()?;
-    if muted.is_some_and(|m| m.iter().any(|t| t == note.kind)) {
+    let (muted_in_app, muted_push, quiet_start, quiet_end) = prefs.unwrap_or_default();
+    if muted_in_app.iter().any(|t| t == note.kind) {
         return Ok(None);
     }
     let n: Notification = diesel::insert_into(notifications::table)
@@ -102,7 +108,40 @@ pub async fn notify(
         &audience,
     )
     .await?;
+    // Push when nobody would see it live (or it is urgent), unless muted or quiet.
+    if !muted_push.iter().any(|t| t == note.kind) {
+        let live: i64 = presence::table
+            .filter(presence::user_id.eq(user))
+            .count()
+            .get_result(c)
+            .await?;
+        let quiet = match quiet_start.zip(quiet_end) {
+            Some((start, end)) => {
+                let now: NaiveTime = tenants::table
+                    .find(tenant)
+                    .select(diesel::dsl::sql::<diesel::sql_types::Time>(
+                        "(now() AT TIME ZONE tenants.time_zone)::time",
+                    ))
+                    .first(c)
+                    .await?;
+                in_quiet_hours(now, start, end)
+            }
+            None => false,
+        };
+        if n.urgent || (live == 0 && !quiet) {
+            crate::push::enqueue(c, tenant, user, &json!(n)).await?;
+        }
+    }
     Ok(Some(n))
+}
+
+/// Whether `now` falls in quiet hours `[start, end)`, which may wrap midnight.
+pub fn in_quiet_hours(now: NaiveTime, start: NaiveTime, end: NaiveTime) -> bool {
+    if start <= end {
+        start <= now && now < end
+    } else {
+        now >= start || now < end
+    }
 }
 
 /// Notification filters.
@@ -415,4 +454,23 @@ pub async fn put_preferences(
         })
         .await?;
     Ok(web::Json(prefs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_quiet_hours;
+    use chrono::NaiveTime;
+
+    fn t(h: u32, m: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, m, 0).unwrap()
+    }
+
+    #[test]
+    fn quiet_hours_wrap_midnight() {
+        assert!(in_quiet_hours(t(23, 0), t(22, 0), t(8, 0)));
+        assert!(in_quiet_hours(t(7, 59), t(22, 0), t(8, 0)));
+        assert!(!in_quiet_hours(t(8, 0), t(22, 0), t(8, 0)));
+        assert!(in_quiet_hours(t(13, 30), t(13, 0), t(14, 0)));
+        assert!(!in_quiet_hours(t(12, 0), t(13, 0), t(14, 0)));
+    }
 }

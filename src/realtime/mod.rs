@@ -505,6 +505,12 @@ fn route(hubs: &Hubs, channel: &str, payload: &str) {
     let target = match what {
         "session" => Target::AuthSession(id),
         "user" => Target::User(id),
+        "refresh" => {
+            for hub in hubs.all() {
+                hub.do_send(KickSessions(Target::User(id), protocol::CLOSE_RESUME));
+            }
+            return;
+        }
         "tenant" => {
             if let Some(hub) = hubs.existing(id) {
                 hub.do_send(KickSessions(Target::All, CLOSE_REVOKED));

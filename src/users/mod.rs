@@ -582,6 +582,15 @@ pub async fn update(
                     .await?;
             }
             let after = find(c, id).await?;
+            if before.role != after.role || before.store_ids != after.store_ids {
+                // Live sockets were admitted with the old role and stores: make them resume.
+                crate::realtime::events::notify(
+                    c,
+                    crate::realtime::events::CONTROL_CHANNEL,
+                    &format!("refresh:{id}"),
+                )
+                .await?;
+            }
             if id != auth.user_id
                 && (before.role != after.role || before.store_ids != after.store_ids)
             {

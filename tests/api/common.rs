@@ -309,7 +309,7 @@ impl TestApp {
             })
             .await
             .unwrap();
-        let (base, handle) = start_server(pool, flags);
+        let (base, handle) = start_server(pool, flags).await;
         TestApp {
             base,
             db: std::sync::Arc::new(db),
@@ -327,7 +327,7 @@ impl TestApp {
     /// A second server (another node) on the same database and fixtures.
     pub async fn spawn_on(other: &TestApp, flags: &[&str]) -> TestApp {
         let pool = karat::db::Db::connect(&other.db.app_url(), 8).unwrap();
-        let (base, handle) = start_server(pool, flags);
+        let (base, handle) = start_server(pool, flags).await;
         TestApp {
             base,
             db: other.db.clone(),
@@ -608,7 +608,10 @@ async fn seed_tenant(c: &mut AsyncPgConnection, slug: &str, hash: &str) -> Tenan
 }
 
 /// Starts the real server on port 0; returns its base URL and handle.
-fn start_server(pool: karat::db::Db, flags: &[&str]) -> (String, actix_web::dev::ServerHandle) {
+async fn start_server(
+    pool: karat::db::Db,
+    flags: &[&str],
+) -> (String, actix_web::dev::ServerHandle) {
     let mut args = vec![
         "serve",
         "--jwt-secret",
@@ -619,7 +622,9 @@ fn start_server(pool: karat::db::Db, flags: &[&str]) -> (String, actix_web::dev:
     }
     args.extend_from_slice(flags);
     let cfg = ServeArgs::parse_from(args).serve;
-    let state = karat::server::build_state(pool, &cfg, &std::env::temp_dir()).unwrap();
+    let state = karat::server::build_state(pool, &cfg, &std::env::temp_dir())
+        .await
+        .unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let server = actix_web::HttpServer::new(move || {

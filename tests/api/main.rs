@@ -7,5 +7,6 @@ mod isolation;
 mod jobs;
 mod migrations;
 mod notifications;
+mod push;
 mod realtime;
 mod users_stores;
