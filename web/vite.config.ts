@@ -71,7 +71,8 @@ export default defineConfig({
     port: 5173,
     proxy: {
       // `npm run dev` against a local server: KARAT_URL=http://127.0.0.1:18080 npm run dev
-      '/api': { target: process.env.KARAT_URL ?? 'http://127.0.0.1:18080', changeOrigin: false },
+      // ws: the real-time socket lives under /api too.
+      '/api': { target: process.env.KARAT_URL ?? 'http://127.0.0.1:18080', changeOrigin: false, ws: true },
     },
   },
 });

@@ -176,10 +176,56 @@ async function login(t, page, email, password = PASSWORD) {
 }
 
 async function logout(t, page) {
-  await step(t, 'log out with the header button', async () => {
-    await page.getByRole('button', { name: /log out/i }).click();
+  await step(t, 'log out from the account menu', async () => {
+    await openAccountMenu(page);
+    await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   });
+}
+
+/** Opens the header's account menu (a disclosure button). */
+async function openAccountMenu(page) {
+  const button = page.getByRole('banner').getByRole('button', { name: /account menu/i });
+  if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+  await page.getByRole('button', { name: 'Log out' }).waitFor();
+}
+
+/** Fails when the page scrolls sideways (something wider than the viewport). */
+async function noSideScroll(page, label) {
+  const r = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+  check(r.scroll <= r.width, `${label}: the page is ${r.scroll}px wide in a ${r.width}px viewport (scrolls sideways)`);
+}
+
+/** Waits for the header's live-updates status to say the socket is connected. */
+async function waitLive(page, timeout = 20_000) {
+  try {
+    await page.getByRole('banner').locator('.conn').getByText('Live updates: on').waitFor({ timeout });
+  } catch {
+    const states = await page.locator('.conn').allTextContents();
+    fail(`live updates did not connect (indicator: ${JSON.stringify(states)})`);
+  }
+}
+
+/** The unread count in the bell's accessible name ("Notifications, 3 unread"). */
+async function bellCount(page) {
+  const bell = page.getByRole('banner').getByRole('link', { name: /^Notifications, / });
+  await bell.waitFor({ timeout: 15_000 });
+  const name = (await bell.getAttribute('aria-label')) ?? '';
+  if (/none unread/.test(name)) return 0;
+  const m = /(\d+) unread/.exec(name);
+  if (!m) fail(`unexpected bell name "${name}"`);
+  return Number(m[1]);
+}
+
+async function waitBell(page, expected, message, timeout = 15_000) {
+  await waitUntil(
+    async () => {
+      const n = await bellCount(page);
+      return n === expected || `the bell says ${n}`;
+    },
+    message ?? `the bell should show ${expected} unread`,
+    timeout,
+  );
 }
 
 async function expectToast(page, text) {
@@ -317,6 +363,7 @@ test('each demo role signs in and sees its navigation', async (t) => {
         const b = await link.boundingBox();
         check(b && b.height >= 44 && b.width >= 44, `nav link "${await link.textContent()}" is ${b?.width}×${b?.height}, under 44px`);
       }
+      await noSideScroll(page, `home as ${role} (phone)`);
     });
     await step(t, `${role}: accessibility of home (phone)`, () => axe(t, page, `home as ${role} (phone)`));
     await shot(page, `home-${role}`);
@@ -644,9 +691,12 @@ test('an expired access token is refreshed once for concurrent requests', async 
       },
     );
   });
-  await step(t, 'going Home fires several requests; all 401; one refresh; all retried', async () => {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Home' }).click();
-    await page.getByRole('heading', { name: 'Recent activity' }).waitFor();
+  // A page not visited yet in this context, so its queries are not served from cache:
+  // the audit list and the people it names load in parallel.
+  await step(t, 'opening the audit log fires several requests; all 401; one refresh; all retried', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
+    await page.getByRole('list', { name: 'Audit entries' }).waitFor();
     await page.waitForLoadState('networkidle');
     await page
       .locator('.state-loading')
@@ -655,9 +705,9 @@ test('an expired access token is refreshed once for concurrent requests', async 
       .catch(() => undefined);
     check(rejected >= 2, `only ${rejected} request(s) were sent while the token was "expired"; the test needs concurrent ones`);
     check(refreshes === 1, `expected exactly one refresh, saw ${refreshes}`);
-    check(new URL(page.url()).pathname === '/', `the app left home: ${page.url()}`);
+    check(new URL(page.url()).pathname === '/admin/audit', `the app left the audit log: ${page.url()}`);
     const errors = await page.locator('.state-error').allTextContents();
-    check(errors.length === 0, `home shows errors after the refresh: ${errors.join(' | ')}`);
+    check(errors.length === 0, `the audit log shows errors after the refresh: ${errors.join(' | ')}`);
   });
 });
 
@@ -905,6 +955,247 @@ test('service worker caches the shell and never the API', async (t) => {
     if (vapid.status === 404) check(card === 0, 'a notifications card is shown although the server offers no push');
     const errors = await page.locator('.state-error, .alert-error').count();
     check(errors === 0, 'the account page shows an error');
+  });
+});
+
+test('live updates: the indicator goes live, pauses offline and resumes', async (t) => {
+  const page = await open(t);
+  await login(t, page, DEMO.sales_rep);
+  await step(t, 'the connection indicator reaches "live"', () => waitLive(page));
+  await step(t, 'accessibility with the live indicator and bell', () => axe(t, page, 'home with live indicator'));
+  await shots(page, 'home-live');
+  await step(t, 'going offline pauses live updates and says so', async () => {
+    await page.context().setOffline(true);
+    await page.getByRole('banner').locator('.conn').getByText('Live updates: paused').waitFor();
+    // After the first connect, changes are announced politely too.
+    await page.getByRole('status').filter({ hasText: 'Live updates: paused' }).waitFor({ state: 'attached' });
+  });
+  await step(t, 'back online, it resumes by itself', async () => {
+    await page.context().setOffline(false);
+    await waitLive(page);
+    await page.getByRole('status').filter({ hasText: 'Live updates: on' }).waitFor({ state: 'attached' });
+  });
+  const staff = await open(t);
+  await login(t, staff, DEMO.platform_admin);
+  await step(t, 'platform staff (no tenant channel) get no indicator, no bell and no errors', async () => {
+    await staff.waitForLoadState('networkidle');
+    await staff.waitForTimeout(500);
+    check((await staff.locator('.conn').count()) === 0, 'platform admin shows a live indicator');
+    check((await staff.getByRole('link', { name: /^Notifications, / }).count()) === 0, 'platform admin shows a bell');
+    check((await staff.locator('.state-error, .alert-error').count()) === 0, 'platform admin home shows an error');
+  });
+});
+
+test('live updates: the admin adds a store for the manager, who sees it and a notification without reloading', async (t) => {
+  const storeName = `Live Showroom ${RUN}`;
+  const storeCode = `LV-${RUN}`.slice(0, 20);
+  const admin = await open(t);
+  await login(t, admin, DEMO.business_admin);
+  const manager = await open(t);
+  await login(t, manager, DEMO.manager);
+  await step(t, 'the manager opens My stores and is live', async () => {
+    await manager.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My stores' }).click();
+    await manager.getByRole('list', { name: 'Stores' }).waitFor();
+    await waitLive(manager);
+    await manager.evaluate(() => {
+      window.__karatNoReload = true;
+    });
+  });
+  const before = await step(t, "read the manager's unread count", () => bellCount(manager));
+  await step(t, `the admin creates store ${storeCode}`, async () => {
+    await admin.goto('/stores');
+    await admin.getByRole('button', { name: 'New store' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'New store' });
+    await dialog.getByLabel('Name').fill(storeName);
+    await dialog.getByLabel('Code').fill(storeCode);
+    await dialog.getByLabel('City').fill('Bengaluru');
+    await dialog.getByRole('button', { name: 'Create store' }).click();
+    await expectToast(admin, 'Store created');
+  });
+  await step(t, 'the admin adds the manager (Arjun Mehta) to the new store', async () => {
+    await admin.goto(`/admin/users?q=${encodeURIComponent(DEMO.manager)}`);
+    await admin.getByRole('button', { name: 'Edit Arjun Mehta' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Edit Arjun Mehta' });
+    await dialog.getByRole('checkbox', { name: new RegExp(storeName) }).check();
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await expectToast(admin, 'User updated');
+  });
+  await step(t, "the manager's bell count goes up live", () =>
+    waitBell(manager, before + 1, `the bell should go from ${before} to ${before + 1} unread`),
+  );
+  await step(t, "the manager's store list shows the new store without a reload", async () => {
+    await manager.getByRole('list', { name: 'Stores' }).getByText(storeName).waitFor({ timeout: 15_000 });
+    check(await manager.evaluate(() => window.__karatNoReload === true), 'the page was reloaded');
+  });
+  await step(t, 'the admin edits the store; the manager sees the change live', async () => {
+    await admin.goto('/stores');
+    await admin.getByRole('button', { name: `Edit ${storeName}` }).click();
+    const dialog = admin.getByRole('dialog', { name: `Edit ${storeName}` });
+    await dialog.getByLabel('City').fill('Hubballi');
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await expectToast(admin, 'Store updated');
+    await manager
+      .getByRole('list', { name: 'Stores' })
+      .locator('.list-item', { hasText: storeName })
+      .getByText(/Hubballi/)
+      .waitFor();
+    check(await manager.evaluate(() => window.__karatNoReload === true), 'the page was reloaded');
+  });
+  await step(t, 'accessibility after the live updates', () => axe(t, manager, 'my stores after live updates'));
+  await shots(manager, 'my-stores-live');
+});
+
+test('notification centre: live count, mark read, mark all read and settings', async (t) => {
+  const token = await apiLogin(DEMO.business_admin);
+  const email = `e2e-notify-${RUN.toLowerCase()}@demo.test`;
+  const password = `ruby-studs-${RUN.toLowerCase()}`;
+  const userId = await step(t, 'create a sales rep by API', async () => {
+    const stores = await api('/stores?limit=1', { token });
+    check(stores.status === 200 && stores.json.items.length > 0, `no store to put them in (${stores.status})`);
+    const r = await api('/users', {
+      method: 'POST',
+      token,
+      body: { name: `E2E Notify ${RUN}`, email, role: 'sales_rep', store_ids: [stores.json.items[0].id], password },
+    });
+    check(r.status === 201, `POST /users returned ${r.status}: ${JSON.stringify(r.json)}`);
+    return r.json.id;
+  });
+  const page = await open(t, { viewport: PHONE });
+  await login(t, page, email, password);
+  await step(t, 'live, with no unread notifications', async () => {
+    await waitLive(page);
+    await waitBell(page, 0);
+  });
+  await step(t, 'two role changes by the admin arrive live', async () => {
+    for (const [role, n] of [
+      ['telecaller', 1],
+      ['marketing', 2],
+    ]) {
+      const r = await api(`/users/${userId}`, { method: 'PATCH', token, body: { role } });
+      check(r.status === 200, `PATCH role returned ${r.status}`);
+      await waitBell(page, n);
+    }
+  });
+  await step(t, 'the header shows the latest role without a reload', () =>
+    page.getByRole('banner').getByText('Marketing', { exact: true }).waitFor({ state: 'attached' }),
+  );
+  await step(t, 'the bell opens the notification centre', async () => {
+    await page.getByRole('banner').getByRole('link', { name: 'Notifications, 2 unread' }).click();
+    await page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
+    const items = page.getByRole('list', { name: 'Notifications' }).getByRole('listitem');
+    await waitUntil(async () => (await items.count()) === 2 || `${await items.count()} items`, 'expected 2 notifications');
+    await axe(t, page, 'notification centre (phone)');
+    await noSideScroll(page, 'notification centre (phone)');
+    await shots(page, 'notifications');
+  });
+  await step(t, 'mark one as read', async () => {
+    await page
+      .getByRole('button', { name: /^Mark as read/ })
+      .first()
+      .click();
+    await waitBell(page, 1);
+  });
+  await step(t, '"Unread" shows only the unread one', async () => {
+    await page.getByRole('button', { name: 'Unread', exact: true }).click();
+    await page.waitForURL(/unread=1/);
+    const items = page.getByRole('list', { name: 'Notifications' }).getByRole('listitem');
+    await waitUntil(async () => (await items.count()) === 1 || `${await items.count()} items`, 'expected 1 unread notification');
+  });
+  await step(t, 'mark all as read', async () => {
+    await page.getByRole('button', { name: 'Mark all as read' }).click();
+    await waitBell(page, 0);
+    await page.getByRole('heading', { name: 'Nothing unread' }).waitFor();
+  });
+  await step(t, "a notification's link navigates", async () => {
+    await page.getByRole('button', { name: 'All', exact: true }).click();
+    await page.getByRole('list', { name: 'Notifications' }).getByRole('link', { name: 'Your account changed' }).first().click();
+    await page.getByRole('heading', { name: 'Account', level: 1 }).waitFor();
+  });
+  await step(t, 'notification settings from the account menu', async () => {
+    await openAccountMenu(page);
+    await axe(t, page, 'account menu open (phone)');
+    await noSideScroll(page, 'account menu open (phone)');
+    await shot(page, 'account-menu');
+    await page.getByRole('banner').getByRole('link', { name: 'Notification settings' }).click();
+    await page.getByRole('heading', { name: 'Notification settings', level: 1 }).waitFor();
+    await page.getByRole('table').waitFor();
+    await axe(t, page, 'notification settings (phone)');
+    await noSideScroll(page, 'notification settings (phone)');
+    await shots(page, 'notification-settings');
+  });
+  await step(t, 'mute role/store changes in the app and set quiet hours', async () => {
+    await page.getByRole('checkbox', { name: /role or stores: in the app/ }).uncheck();
+    await page.getByRole('checkbox', { name: /quiet hours/i }).check();
+    await page.getByLabel('From').fill('22:00');
+    await page.getByLabel('Until').fill('07:00');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expectToast(page, 'Notification settings saved');
+    await page.reload();
+    await page.getByRole('table').waitFor();
+    check(!(await page.getByRole('checkbox', { name: /role or stores: in the app/ }).isChecked()), 'the in-app switch did not stay off');
+    check((await page.getByLabel('From').inputValue()) === '22:00', 'quiet hours start did not persist');
+  });
+  await step(t, 'a muted type does not raise the count', async () => {
+    const r = await api(`/users/${userId}`, { method: 'PATCH', token, body: { role: 'telecaller' } });
+    check(r.status === 200, `PATCH role returned ${r.status}`);
+    await page.waitForTimeout(2500);
+    const n = await bellCount(page);
+    check(n === 0, `the bell shows ${n} after a muted notification type`);
+  });
+});
+
+test('presence: colleagues appear online and see a chosen status live', async (t) => {
+  const admin = await open(t);
+  await login(t, admin, DEMO.business_admin);
+  const manager = await open(t);
+  await login(t, manager, DEMO.manager);
+  await step(t, 'the manager is live', () => waitLive(manager));
+  const row = admin.getByRole('list', { name: 'Users' }).locator('.list-item', { hasText: 'Arjun Mehta' }).first();
+  await step(t, 'the admin sees the manager online', async () => {
+    await admin.goto(`/admin/users?q=${encodeURIComponent(DEMO.manager)}`);
+    await row.waitFor();
+    await row.locator('.presence', { hasText: 'Online' }).waitFor();
+    await axe(t, admin, 'users with presence');
+    await shots(admin, 'users-presence');
+  });
+  await step(t, 'the manager picks "Busy" in the account menu', async () => {
+    await openAccountMenu(manager);
+    await manager.getByRole('radio', { name: /^Busy/ }).check();
+    await axe(t, manager, 'account menu with status picker');
+    await shot(manager, 'status-picker');
+    await manager.keyboard.press('Escape');
+    const button = manager.getByRole('banner').getByRole('button', { name: /account menu/i });
+    check((await button.getAttribute('aria-expanded')) === 'false', 'Escape did not close the account menu');
+    check(/status: Busy/.test((await button.textContent()) ?? ''), 'the menu button does not say Busy');
+  });
+  await step(t, 'the admin sees "Busy" without reloading', () => row.locator('.presence', { hasText: 'Busy' }).waitFor());
+  await step(t, 'back to online', async () => {
+    await openAccountMenu(manager);
+    await manager.getByRole('radio', { name: /^Online/ }).check();
+    await row.locator('.presence', { hasText: 'Online' }).waitFor();
+  });
+  await step(t, 'the manager leaves; the admin sees them offline', async () => {
+    await manager.context().close();
+    await row.locator('.presence', { hasText: 'Offline' }).waitFor({ timeout: 20_000 });
+  });
+});
+
+test('a revoked sign-in closes the live connection and returns to login', async (t) => {
+  const page = await open(t);
+  await login(t, page, DEMO.telecaller);
+  await step(t, 'live', () => waitLive(page));
+  await step(t, 'revoke the page’s session from another sign-in', async () => {
+    const token = await apiLogin(DEMO.telecaller);
+    const list = await api('/auth/sessions', { token });
+    check(list.status === 200, `GET /auth/sessions returned ${list.status}`);
+    for (const s of list.json.items.filter((x) => !x.current)) {
+      const r = await api(`/auth/sessions/${s.id}`, { method: 'DELETE', token });
+      check(r.status === 204, `DELETE session returned ${r.status}`);
+    }
+  });
+  await step(t, 'the page goes to login by itself and says why', async () => {
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: 15_000 });
+    await expectToast(page, 'You have been signed out');
   });
 });
 

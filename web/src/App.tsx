@@ -16,6 +16,8 @@ const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
 const AuditPage = lazy(() => import('./pages/admin/AuditPage'));
 const TenantsPage = lazy(() => import('./pages/platform/TenantsPage'));
 const TenantDetailPage = lazy(() => import('./pages/platform/TenantDetailPage'));
+const NotificationsPage = lazy(() => import('./notifications/NotificationsPage'));
+const NotificationSettingsPage = lazy(() => import('./notifications/NotificationSettingsPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 const canSeeStores = (p: readonly string[]) => p.includes(PERMISSIONS.storesRead) || p.includes(PERMISSIONS.storesManage);
@@ -37,6 +39,8 @@ export function App() {
           <Route index element={<HomePage />} />
           <Route path="account" element={<AccountPage />} />
           <Route path="account/sessions" element={<SessionsPage />} />
+          <Route path="account/notifications" element={<NotificationSettingsPage />} />
+          <Route path="notifications" element={<NotificationsPage />} />
           <Route
             path="stores"
             element={

@@ -1,6 +1,7 @@
 // Typed calls to /api/v1, one function per endpoint the web app uses.
 import { api } from './index';
 import type {
+  AppNotification,
   AuditEntry,
   AuditFilters,
   Me,
@@ -8,8 +9,11 @@ import type {
   NewTenant,
   NewTenantAdmin,
   NewUser,
+  NotificationFilters,
+  NotificationPreferences,
   Page,
   PageParams,
+  PresenceEntry,
   Session,
   Store,
   StorePatch,
@@ -62,6 +66,21 @@ export const usersApi = {
 
 export const auditApi = {
   list: (f: AuditFilters = {}) => api.get<Page<AuditEntry>>('/audit', { ...f, limit: f.limit ?? 30 }),
+};
+
+export const notificationsApi = {
+  list: (f: NotificationFilters = {}) =>
+    api.get<Page<AppNotification>>('/notifications', { ...f, unread: f.unread ? true : undefined, limit: f.limit ?? 20 }),
+  unreadCount: () => api.get<{ count: number }>('/notifications/unread-count'),
+  markRead: (id: string) => api.post<void>(`/notifications/${enc(id)}/read`),
+  markAllRead: () => api.post<void>('/notifications/read-all'),
+  preferences: () => api.get<NotificationPreferences>('/notifications/preferences'),
+  savePreferences: (body: NotificationPreferences) =>
+    api.request<NotificationPreferences>('/notifications/preferences', { method: 'PUT', body }),
+};
+
+export const presenceApi = {
+  list: () => api.get<{ items: PresenceEntry[] }>('/presence'),
 };
 
 /** Loads every page of a small list (e.g. a tenant's stores for a picker). */

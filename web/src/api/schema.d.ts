@@ -317,6 +317,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/push/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register this browser for push notifications. */
+        post: operations["subscribe"];
+        /** Stop pushing to this browser. */
+        delete: operations["unsubscribe"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push/vapid-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The key browsers subscribe with. */
+        get: operations["vapid_key"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/realtime": {
         parameters: {
             query?: never;
@@ -924,6 +959,18 @@ export interface components {
             name?: string | null;
             time_zone?: string | null;
         };
+        /** @description A browser's push subscription. */
+        Subscribe: {
+            endpoint: string;
+            /** @description Ignored (browsers send it). */
+            expirationTime?: unknown;
+            keys: components["schemas"]["SubscriptionKeys"];
+        };
+        /** @description Keys of a browser subscription (`PushSubscription.toJSON().keys`). */
+        SubscriptionKeys: {
+            auth: string;
+            p256dh: string;
+        };
         /** @description A tenant. */
         Tenant: {
             country: string;
@@ -970,6 +1017,10 @@ export interface components {
             /** Format: int64 */
             count: number;
         };
+        /** @description An endpoint to forget. */
+        Unsubscribe: {
+            endpoint: string;
+        };
         /** @description A user as the API shows it. */
         User: {
             active: boolean;
@@ -997,6 +1048,11 @@ export interface components {
             phone?: string | null;
             role?: components["schemas"]["Role"] | null;
             store_ids?: string[] | null;
+        };
+        /** @description The server's public key. */
+        VapidKey: {
+            /** @description Base64url uncompressed P-256 point, for `pushManager.subscribe({applicationServerKey})`. */
+            public_key: string;
         };
     };
     responses: never;
@@ -1596,6 +1652,93 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    subscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Subscribe"];
+            };
+        };
+        responses: {
+            /** @description Subscribed */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unsubscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Unsubscribe"];
+            };
+        };
+        responses: {
+            /** @description Unsubscribed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    vapid_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VapidKey"];
+                };
+            };
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -109,3 +109,45 @@ export interface AuditFilters extends PageParams {
   from?: string;
   to?: string;
 }
+
+// ---- Notifications and presence (contract agreed with the server; declared
+// here until their schemas are in openapi.json under agreed names).
+
+/** An in-app notification (named so it does not clash with the DOM's Notification). */
+export interface AppNotification {
+  id: string;
+  type: string;
+  title: string;
+  body: string;
+  link: string | null;
+  urgent: boolean;
+  read_at: string | null;
+  created_at: string;
+}
+
+export interface NotificationFilters extends PageParams {
+  unread?: boolean;
+}
+
+export interface NotificationTypePreference {
+  type: string;
+  label: string;
+  in_app: boolean;
+  push: boolean;
+}
+
+export interface NotificationPreferences {
+  types: NotificationTypePreference[];
+  /** "HH:MM" in the user's (tenant's) time zone; null: no quiet hours. */
+  quiet_hours: { start: string; end: string } | null;
+}
+
+export type PresenceStatus = 'online' | 'away' | 'busy' | 'on_call' | 'offline';
+
+export interface PresenceEntry {
+  user_id: string;
+  status: PresenceStatus;
+  since: string;
+}
+
+export type RealtimeTicket = Schemas['Ticket'];

@@ -1,15 +1,30 @@
 import { Suspense, useEffect, useRef } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
-import { useAuth, useMe } from '../auth/useAuth';
+import { useMe } from '../auth/useAuth';
 import { navFor } from '../lib/nav';
-import { ROLE_LABELS } from '../lib/roles';
+import { RealtimeProvider } from '../realtime/RealtimeProvider';
+import { ConnectionIndicator } from '../realtime/ConnectionIndicator';
+import { PresenceProvider } from '../presence/PresenceProvider';
+import { NotificationBell } from '../notifications/NotificationBell';
 import { Icon } from './Icon';
 import { Loading } from './ui';
 import { Logo } from './Logo';
+import { UserMenu } from './UserMenu';
 
 export function AppShell() {
   const me = useMe();
-  const { logout } = useAuth();
+  // One real-time connection per signed-in user (a new user gets a new one).
+  return (
+    <RealtimeProvider key={me.user.id}>
+      <PresenceProvider>
+        <Shell />
+      </PresenceProvider>
+    </RealtimeProvider>
+  );
+}
+
+function Shell() {
+  const me = useMe();
   const items = navFor(me.user.role, me.permissions);
   const location = useLocation();
   const mainRef = useRef<HTMLElement>(null);
@@ -44,14 +59,9 @@ export function AppShell() {
           {me.tenant ? <span className="brand-tenant">{me.tenant.name}</span> : <span className="brand-tenant">Platform</span>}
         </div>
         <div className="topbar-user">
-          <div className="user-chip">
-            <span className="user-name">{me.user.name}</span>
-            <span className="user-role">{ROLE_LABELS[me.user.role]}</span>
-          </div>
-          <button type="button" className="btn btn-ghost logout-button" onClick={() => void logout()}>
-            <Icon name="logout" size={20} />
-            <span className="logout-label">Log out</span>
-          </button>
+          <ConnectionIndicator />
+          <NotificationBell />
+          <UserMenu />
         </div>
       </header>
       <nav className="mainnav" aria-label="Main">

@@ -29,6 +29,8 @@ export const PATHS = {
   audit: '/admin/audit',
   account: '/account',
   sessions: '/account/sessions',
+  notifications: '/notifications',
+  notificationSettings: '/account/notifications',
   login: '/login',
 } as const;
 

@@ -10,6 +10,7 @@ import { ROLE_LABELS } from '../../lib/roles';
 import { PASSWORD_HINT, checkNewPassword } from '../../lib/password';
 import { useFormat } from '../../lib/locale';
 import { PushCard } from './PushCard';
+import { usePreferences } from '../../notifications/hooks';
 
 export default function AccountPage() {
   useTitle('Account');
@@ -70,9 +71,24 @@ export default function AccountPage() {
             Manage sessions
           </Link>
         </Card>
+        <NotificationsCard />
         <PushCard />
       </div>
     </>
+  );
+}
+
+/** Shown once the server offers notification settings. */
+function NotificationsCard() {
+  const prefs = usePreferences();
+  if (!prefs.isSuccess) return null;
+  return (
+    <Card title="Notifications">
+      <p>Choose what Karat notifies you about, in the app and on your devices, and set quiet hours.</p>
+      <Link to="/account/notifications" className="btn btn-secondary">
+        Notification settings
+      </Link>
+    </Card>
   );
 }
 

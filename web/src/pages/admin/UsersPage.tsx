@@ -25,6 +25,10 @@ import { useToast } from '../../components/toast';
 import { ROLE_LABELS, creatableRoles, isRole, roleNeedsStores } from '../../lib/roles';
 import { usePaged } from '../../lib/usePaged';
 import { PASSWORD_HINT } from '../../lib/password';
+import { initials } from '../../lib/names';
+import { usePresence } from '../../presence/context';
+import { PresenceDot } from '../../presence/PresenceDot';
+import { PRESENCE_LABELS } from '../../presence/status';
 
 const USER_FIELDS = ['name', 'email', 'phone', 'role', 'store_ids', 'manager_id', 'password'];
 
@@ -52,6 +56,7 @@ export default function UsersPage() {
   const storeById = useMemo(() => new Map((stores.data ?? []).map((s) => [s.id, s])), [stores.data]);
   const list = usePaged(['users', 'list', filters], (cursor) => usersApi.list({ ...filters, cursor }));
   const allowedRoles = creatableRoles(me.user.role);
+  const presence = usePresence();
 
   const update = (changes: Record<string, string | null>) => {
     const next = new URLSearchParams(params);
@@ -132,34 +137,45 @@ export default function UsersPage() {
       ) : (
         <>
           <ul className="list" aria-label="Users">
-            {list.items.map((u) => (
-              <li key={u.id} className={`list-item${u.active ? '' : ' is-inactive'}`}>
-                <span className="avatar" aria-hidden="true">
-                  {initials(u.name)}
-                </span>
-                <div className="list-main">
-                  <p className="list-title">
-                    {u.name} {u.id === me.user.id ? <Badge>You</Badge> : null}
-                  </p>
-                  <p className="muted small">
-                    {u.email}
-                    {u.phone ? ` · ${u.phone}` : ''}
-                  </p>
-                  <p className="small">
-                    <Badge tone="gold">{ROLE_LABELS[u.role]}</Badge>{' '}
-                    {u.store_ids.length > 0 ? (
-                      <span className="muted">{u.store_ids.map((id) => storeById.get(id)?.name ?? 'Other store').join(', ')}</span>
-                    ) : null}
-                  </p>
-                </div>
-                {!u.active ? <Badge tone="bad">Deactivated</Badge> : null}
-                {canEdit(me, u) ? (
-                  <Button small onClick={() => setEditing(u)}>
-                    Edit<span className="visually-hidden"> {u.name}</span>
-                  </Button>
-                ) : null}
-              </li>
-            ))}
+            {list.items.map((u) => {
+              const status = u.active ? presence.statusOf(u.id) : null;
+              return (
+                <li key={u.id} className={`list-item${u.active ? '' : ' is-inactive'}`}>
+                  <span className="avatar-wrap">
+                    <span className="avatar" aria-hidden="true">
+                      {initials(u.name)}
+                    </span>
+                    {status ? <PresenceDot status={status} className="avatar-presence" /> : null}
+                  </span>
+                  <div className="list-main">
+                    <p className="list-title">
+                      {u.name} {u.id === me.user.id ? <Badge>You</Badge> : null}{' '}
+                      {status && status !== 'offline' ? (
+                        <span className={`presence-text presence-text-${status}`} aria-hidden="true">
+                          {PRESENCE_LABELS[status]}
+                        </span>
+                      ) : null}
+                    </p>
+                    <p className="muted small">
+                      {u.email}
+                      {u.phone ? ` · ${u.phone}` : ''}
+                    </p>
+                    <p className="small">
+                      <Badge tone="gold">{ROLE_LABELS[u.role]}</Badge>{' '}
+                      {u.store_ids.length > 0 ? (
+                        <span className="muted">{u.store_ids.map((id) => storeById.get(id)?.name ?? 'Other store').join(', ')}</span>
+                      ) : null}
+                    </p>
+                  </div>
+                  {!u.active ? <Badge tone="bad">Deactivated</Badge> : null}
+                  {canEdit(me, u) ? (
+                    <Button small onClick={() => setEditing(u)}>
+                      Edit<span className="visually-hidden"> {u.name}</span>
+                    </Button>
+                  ) : null}
+                </li>
+              );
+            })}
           </ul>
           <LoadMore
             hasMore={list.hasNextPage}
@@ -183,15 +199,6 @@ export default function UsersPage() {
       </Modal>
     </>
   );
-}
-
-function initials(name: string): string {
-  return name
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, 2)
-    .map((p) => p[0]?.toUpperCase() ?? '')
-    .join('');
 }
 
 function canEdit(me: Me, u: User): boolean {

@@ -1,0 +1,86 @@
+// What each real-time event means for the app, as data: which cached queries
+// go stale, which cached values can be set directly, and when the signed-in
+// user's own account changed. Pure, so it is unit-tested without React.
+import type { AppNotification, PresenceEntry, PresenceStatus } from '../api/types';
+import type { RealtimeEvent } from './protocol';
+
+export type Effect =
+  | { kind: 'invalidate'; key: readonly string[] }
+  | { kind: 'unread-count'; count: number }
+  | { kind: 'notification'; notification: AppNotification }
+  | { kind: 'presence'; entry: PresenceEntry }
+  /** The signed-in user was changed (role, stores, name…): refresh the session's view of them. */
+  | { kind: 'self-changed' };
+
+/** Query-key roots, shared with the pages that own these queries. */
+export const QUERY_ROOTS = {
+  stores: ['stores'],
+  users: ['users'],
+  audit: ['audit'],
+  notifications: ['notifications', 'list'],
+  unreadCount: ['notifications', 'unread-count'],
+  presence: ['presence'],
+} as const;
+
+const PRESENCE: readonly PresenceStatus[] = ['online', 'away', 'busy', 'on_call', 'offline'];
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const count = (p: unknown): number | null =>
+  isObject(p) && typeof p.unread_count === 'number' && p.unread_count >= 0 ? Math.floor(p.unread_count) : null;
+
+function isNotification(v: unknown): v is AppNotification {
+  return isObject(v) && typeof v.id === 'string' && typeof v.title === 'string';
+}
+
+export function effectsOf(ev: RealtimeEvent, myUserId: string): Effect[] {
+  const p = ev.payload;
+  switch (ev.topic) {
+    case 'stores':
+      // Store names show up in user lists and the audit log too.
+      return [
+        { kind: 'invalidate', key: QUERY_ROOTS.stores },
+        { kind: 'invalidate', key: QUERY_ROOTS.audit },
+      ];
+    case 'users': {
+      const out: Effect[] = [
+        { kind: 'invalidate', key: QUERY_ROOTS.users },
+        { kind: 'invalidate', key: QUERY_ROOTS.audit },
+      ];
+      if (ev.kind === 'user.updated' && isObject(p) && p.id === myUserId) out.push({ kind: 'self-changed' });
+      return out;
+    }
+    case 'notifications': {
+      const out: Effect[] = [{ kind: 'invalidate', key: QUERY_ROOTS.notifications }];
+      const c = count(p);
+      out.push(c === null ? { kind: 'invalidate', key: QUERY_ROOTS.unreadCount } : { kind: 'unread-count', count: c });
+      if (ev.kind === 'notification.created' && isObject(p) && isNotification(p.notification)) {
+        out.push({ kind: 'notification', notification: p.notification });
+      }
+      return out;
+    }
+    case 'presence':
+      if (
+        ev.kind === 'presence.changed' &&
+        isObject(p) &&
+        typeof p.user_id === 'string' &&
+        typeof p.status === 'string' &&
+        (PRESENCE as readonly string[]).includes(p.status)
+      ) {
+        return [
+          {
+            kind: 'presence',
+            entry: { user_id: p.user_id, status: p.status as PresenceStatus, since: typeof p.since === 'string' ? p.since : ev.at },
+          },
+        ];
+      }
+      return [{ kind: 'invalidate', key: QUERY_ROOTS.presence }];
+    default:
+      return [];
+  }
+}
+
+/** The presence list with one person's entry replaced (or added). */
+export function withPresence(items: readonly PresenceEntry[], entry: PresenceEntry): PresenceEntry[] {
+  const rest = items.filter((i) => i.user_id !== entry.user_id);
+  return [...rest, entry];
+}
