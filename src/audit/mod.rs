@@ -118,6 +118,7 @@ pub struct AuditFilter {
 /// The audit log, newest first. Business admins see their tenant, managers the
 /// actions of people in their stores, platform admins platform-level entries.
 #[utoipa::path(
+    operation_id = "audit_list",
     get, path = "/api/v1/audit", tag = "audit",
     params(AuditFilter, PageParams),
     responses((status = 200, body = Page<AuditEntry>), (status = 403, body = crate::http::error::Problem)),

@@ -262,6 +262,7 @@ fn scope_of(auth: &Auth) -> Result<Option<Uuid>, ApiError> {
 
 /// Job counts by state.
 #[utoipa::path(
+    operation_id = "jobs_summary",
     get, path = "/api/v1/jobs/summary", tag = "jobs",
     responses((status = 200, body = JobSummary), (status = 403, body = Problem)),
     security(("bearer" = []))
@@ -304,6 +305,7 @@ pub async fn summary(
 
 /// Jobs, newest first (e.g. `?state=dead` for failures).
 #[utoipa::path(
+    operation_id = "jobs_list",
     get, path = "/api/v1/jobs", tag = "jobs", params(JobFilter, PageParams),
     responses((status = 200, body = Page<Job>), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = []))

@@ -154,6 +154,7 @@ pub struct NotificationFilter {
 
 /// My notifications, newest first.
 #[utoipa::path(
+    operation_id = "notifications_list",
     get, path = "/api/v1/notifications", tag = "notifications", params(NotificationFilter, PageParams),
     responses((status = 200, body = Page<Notification>), (status = 401, body = Problem)),
     security(("bearer" = []))
@@ -198,6 +199,7 @@ pub struct UnreadCount {
 
 /// How many of my notifications are unread.
 #[utoipa::path(
+    operation_id = "notifications_unread_count",
     get, path = "/api/v1/notifications/unread-count", tag = "notifications",
     responses((status = 200, body = UnreadCount), (status = 401, body = Problem)),
     security(("bearer" = []))
@@ -265,6 +267,7 @@ async fn mark_read(state: &AppState, auth: &Auth, only: Option<Uuid>) -> Result<
 
 /// Mark one of my notifications read.
 #[utoipa::path(
+    operation_id = "notifications_read_one",
     post, path = "/api/v1/notifications/{id}/read", tag = "notifications",
     responses((status = 204, description = "Read"), (status = 404, body = Problem)),
     security(("bearer" = []))
@@ -281,6 +284,7 @@ pub async fn read_one(
 
 /// Mark all my notifications read.
 #[utoipa::path(
+    operation_id = "notifications_read_all",
     post, path = "/api/v1/notifications/read-all", tag = "notifications",
     responses((status = 204, description = "All read"), (status = 401, body = Problem)),
     security(("bearer" = []))
@@ -365,6 +369,7 @@ async fn load_prefs(c: &mut Conn, user: Uuid) -> Result<Preferences, ApiError> {
 
 /// My notification preferences.
 #[utoipa::path(
+    operation_id = "notifications_get_preferences",
     get, path = "/api/v1/notifications/preferences", tag = "notifications",
     responses((status = 200, body = Preferences), (status = 401, body = Problem)),
     security(("bearer" = []))
@@ -392,6 +397,7 @@ fn parse_time(field: &str, v: &str) -> Result<NaiveTime, ApiError> {
 
 /// Change my notification preferences.
 #[utoipa::path(
+    operation_id = "notifications_put_preferences",
     put, path = "/api/v1/notifications/preferences", tag = "notifications", request_body = Preferences,
     responses((status = 200, body = Preferences), (status = 422, body = Problem)),
     security(("bearer" = []))

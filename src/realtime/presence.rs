@@ -186,6 +186,7 @@ pub async fn leave_node(db: &Db, node: Uuid) {
 
 /// Who among the people I can see is online, and how.
 #[utoipa::path(
+    operation_id = "presence_list",
     get, path = "/api/v1/presence", tag = "realtime",
     responses((status = 200, body = PresenceList), (status = 401, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = []))

@@ -76,6 +76,7 @@ async fn check_time_zone(c: &mut crate::db::Conn, tz: &str) -> Result<(), ApiErr
 
 /// Create a store (business admins).
 #[utoipa::path(
+    operation_id = "stores_create",
     post, path = "/api/v1/stores", tag = "stores", request_body = NewStore,
     responses((status = 201, body = Store), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = []))
@@ -154,6 +155,7 @@ pub async fn create(
 
 /// Stores the caller may see (business admins: all; others: their own).
 #[utoipa::path(
+    operation_id = "stores_list",
     get, path = "/api/v1/stores", tag = "stores", params(PageParams),
     responses((status = 200, body = Page<Store>), (status = 403, body = Problem)),
     security(("bearer" = []))
@@ -186,6 +188,7 @@ pub async fn list(
 
 /// One store.
 #[utoipa::path(
+    operation_id = "stores_get_one",
     get, path = "/api/v1/stores/{id}", tag = "stores",
     responses((status = 200, body = Store), (status = 404, body = Problem)),
     security(("bearer" = []))
@@ -216,6 +219,7 @@ pub async fn get_one(
 
 /// Update a store (business admins).
 #[utoipa::path(
+    operation_id = "stores_update",
     patch, path = "/api/v1/stores/{id}", tag = "stores", request_body = StorePatch,
     responses((status = 200, body = Store), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = []))

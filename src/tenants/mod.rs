@@ -166,6 +166,7 @@ pub async fn insert(c: &mut Conn, t: &NewTenant) -> Result<Tenant, ApiError> {
 
 /// Create a tenant (platform admins).
 #[utoipa::path(
+    operation_id = "tenants_create",
     post, path = "/api/v1/tenants", tag = "tenants", request_body = NewTenant,
     responses((status = 201, body = Tenant), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = []))
@@ -212,6 +213,7 @@ pub struct TenantFilter {
 
 /// All tenants (platform admins).
 #[utoipa::path(
+    operation_id = "tenants_list",
     get, path = "/api/v1/tenants", tag = "tenants", params(TenantFilter, PageParams),
     responses((status = 200, body = Page<Tenant>), (status = 403, body = Problem)),
     security(("bearer" = []))
@@ -267,6 +269,7 @@ pub async fn list(
 
 /// One tenant: platform admins any, tenant users their own.
 #[utoipa::path(
+    operation_id = "tenants_get_one",
     get, path = "/api/v1/tenants/{id}", tag = "tenants",
     responses((status = 200, body = Tenant), (status = 404, body = Problem)),
     security(("bearer" = []))
@@ -320,6 +323,7 @@ pub struct TenantPatch {
 
 /// Rename, change plan, suspend or reactivate a tenant (platform admins).
 #[utoipa::path(
+    operation_id = "tenants_update",
     patch, path = "/api/v1/tenants/{id}", tag = "tenants", request_body = TenantPatch,
     responses((status = 200, body = Tenant), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = []))
@@ -417,6 +421,7 @@ pub struct NewAdmin {
 
 /// Create a tenant's first business admin (platform admins; refused once one exists).
 #[utoipa::path(
+    operation_id = "tenants_create_admin",
     post, path = "/api/v1/tenants/{id}/admins", tag = "tenants", request_body = NewAdmin,
     responses((status = 201, body = User), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = []))

@@ -305,6 +305,7 @@ pub async fn send_invitation(state: &AppState, invite: Option<Invitation>) -> Re
 /// Create a user. Business admins: any tenant role; managers: sales reps,
 /// telecallers and marketing in their own stores.
 #[utoipa::path(
+    operation_id = "users_create",
     post, path = "/api/v1/users", tag = "users", request_body = NewUser,
     responses((status = 201, body = User), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = []))
@@ -374,6 +375,7 @@ pub struct UserFilter {
 
 /// Users the caller may see: the tenant for business admins, their stores' people otherwise.
 #[utoipa::path(
+    operation_id = "users_list",
     get, path = "/api/v1/users", tag = "users", params(UserFilter, PageParams),
     responses((status = 200, body = Page<User>), (status = 403, body = Problem)),
     security(("bearer" = []))
@@ -450,6 +452,7 @@ pub async fn list(
 
 /// One user.
 #[utoipa::path(
+    operation_id = "users_get_one",
     get, path = "/api/v1/users/{id}", tag = "users",
     responses((status = 200, body = User), (status = 404, body = Problem)),
     security(("bearer" = []))
@@ -487,6 +490,7 @@ pub struct UserPatch {
 
 /// Update a user (role, stores, deactivate…) within the caller's powers.
 #[utoipa::path(
+    operation_id = "users_update",
     patch, path = "/api/v1/users/{id}", tag = "users", request_body = UserPatch,
     responses((status = 200, body = User), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = []))

@@ -15,7 +15,7 @@ export interface paths {
          * The audit log, newest first. Business admins see their tenant, managers the
          *     actions of people in their stores, platform admins platform-level entries.
          */
-        get: operations["list"];
+        get: operations["audit_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -171,7 +171,7 @@ export interface paths {
             cookie?: never;
         };
         /** Jobs, newest first (e.g. `?state=dead` for failures). */
-        get: operations["list"];
+        get: operations["jobs_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -188,7 +188,7 @@ export interface paths {
             cookie?: never;
         };
         /** Job counts by state. */
-        get: operations["summary"];
+        get: operations["jobs_summary"];
         put?: never;
         post?: never;
         delete?: never;
@@ -222,7 +222,7 @@ export interface paths {
             cookie?: never;
         };
         /** My notifications, newest first. */
-        get: operations["list"];
+        get: operations["notifications_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -239,9 +239,9 @@ export interface paths {
             cookie?: never;
         };
         /** My notification preferences. */
-        get: operations["get_preferences"];
+        get: operations["notifications_get_preferences"];
         /** Change my notification preferences. */
-        put: operations["put_preferences"];
+        put: operations["notifications_put_preferences"];
         post?: never;
         delete?: never;
         options?: never;
@@ -259,7 +259,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Mark all my notifications read. */
-        post: operations["read_all"];
+        post: operations["notifications_read_all"];
         delete?: never;
         options?: never;
         head?: never;
@@ -274,7 +274,7 @@ export interface paths {
             cookie?: never;
         };
         /** How many of my notifications are unread. */
-        get: operations["unread_count"];
+        get: operations["notifications_unread_count"];
         put?: never;
         post?: never;
         delete?: never;
@@ -293,7 +293,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Mark one of my notifications read. */
-        post: operations["read_one"];
+        post: operations["notifications_read_one"];
         delete?: never;
         options?: never;
         head?: never;
@@ -308,7 +308,7 @@ export interface paths {
             cookie?: never;
         };
         /** Who among the people I can see is online, and how. */
-        get: operations["list"];
+        get: operations["presence_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -466,10 +466,10 @@ export interface paths {
             cookie?: never;
         };
         /** Stores the caller may see (business admins: all; others: their own). */
-        get: operations["list"];
+        get: operations["stores_list"];
         put?: never;
         /** Create a store (business admins). */
-        post: operations["create"];
+        post: operations["stores_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -484,14 +484,14 @@ export interface paths {
             cookie?: never;
         };
         /** One store. */
-        get: operations["get_one"];
+        get: operations["stores_get_one"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Update a store (business admins). */
-        patch: operations["update"];
+        patch: operations["stores_update"];
         trace?: never;
     };
     "/api/v1/tenants": {
@@ -502,10 +502,10 @@ export interface paths {
             cookie?: never;
         };
         /** All tenants (platform admins). */
-        get: operations["list"];
+        get: operations["tenants_list"];
         put?: never;
         /** Create a tenant (platform admins). */
-        post: operations["create"];
+        post: operations["tenants_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -520,14 +520,14 @@ export interface paths {
             cookie?: never;
         };
         /** One tenant: platform admins any, tenant users their own. */
-        get: operations["get_one"];
+        get: operations["tenants_get_one"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Rename, change plan, suspend or reactivate a tenant (platform admins). */
-        patch: operations["update"];
+        patch: operations["tenants_update"];
         trace?: never;
     };
     "/api/v1/tenants/{id}/admins": {
@@ -540,7 +540,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Create a tenant's first business admin (platform admins; refused once one exists). */
-        post: operations["create_admin"];
+        post: operations["tenants_create_admin"];
         delete?: never;
         options?: never;
         head?: never;
@@ -555,13 +555,13 @@ export interface paths {
             cookie?: never;
         };
         /** Users the caller may see: the tenant for business admins, their stores' people otherwise. */
-        get: operations["list"];
+        get: operations["users_list"];
         put?: never;
         /**
          * Create a user. Business admins: any tenant role; managers: sales reps,
          *     telecallers and marketing in their own stores.
          */
-        post: operations["create"];
+        post: operations["users_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -576,14 +576,14 @@ export interface paths {
             cookie?: never;
         };
         /** One user. */
-        get: operations["get_one"];
+        get: operations["users_get_one"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Update a user (role, stores, deactivate…) within the caller's powers. */
-        patch: operations["update"];
+        patch: operations["users_update"];
         trace?: never;
     };
 }
@@ -1063,7 +1063,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    list: {
+    audit_list: {
         parameters: {
             query?: {
                 entity?: string;
@@ -1357,7 +1357,7 @@ export interface operations {
             };
         };
     };
-    list: {
+    jobs_list: {
         parameters: {
             query?: {
                 /** @description `queued`, `running`, `done` or `dead`. */
@@ -1399,7 +1399,7 @@ export interface operations {
             };
         };
     };
-    summary: {
+    jobs_summary: {
         parameters: {
             query?: never;
             header?: never;
@@ -1453,7 +1453,7 @@ export interface operations {
             };
         };
     };
-    list: {
+    notifications_list: {
         parameters: {
             query?: {
                 /** @description Only unread ones. */
@@ -1487,7 +1487,7 @@ export interface operations {
             };
         };
     };
-    get_preferences: {
+    notifications_get_preferences: {
         parameters: {
             query?: never;
             header?: never;
@@ -1514,7 +1514,7 @@ export interface operations {
             };
         };
     };
-    put_preferences: {
+    notifications_put_preferences: {
         parameters: {
             query?: never;
             header?: never;
@@ -1545,7 +1545,7 @@ export interface operations {
             };
         };
     };
-    read_all: {
+    notifications_read_all: {
         parameters: {
             query?: never;
             header?: never;
@@ -1571,7 +1571,7 @@ export interface operations {
             };
         };
     };
-    unread_count: {
+    notifications_unread_count: {
         parameters: {
             query?: never;
             header?: never;
@@ -1598,7 +1598,7 @@ export interface operations {
             };
         };
     };
-    read_one: {
+    notifications_read_one: {
         parameters: {
             query?: never;
             header?: never;
@@ -1626,7 +1626,7 @@ export interface operations {
             };
         };
     };
-    list: {
+    presence_list: {
         parameters: {
             query?: never;
             header?: never;
@@ -1820,7 +1820,7 @@ export interface operations {
             };
         };
     };
-    list: {
+    stores_list: {
         parameters: {
             query?: {
                 /** @description Opaque cursor from a previous page's `next_cursor`. */
@@ -1852,7 +1852,7 @@ export interface operations {
             };
         };
     };
-    create: {
+    stores_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -1899,7 +1899,7 @@ export interface operations {
             };
         };
     };
-    get_one: {
+    stores_get_one: {
         parameters: {
             query?: never;
             header?: never;
@@ -1928,7 +1928,7 @@ export interface operations {
             };
         };
     };
-    update: {
+    stores_update: {
         parameters: {
             query?: never;
             header?: never;
@@ -1977,7 +1977,7 @@ export interface operations {
             };
         };
     };
-    list: {
+    tenants_list: {
         parameters: {
             query?: {
                 /** @description Name or slug contains. */
@@ -2013,7 +2013,7 @@ export interface operations {
             };
         };
     };
-    create: {
+    tenants_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -2060,7 +2060,7 @@ export interface operations {
             };
         };
     };
-    get_one: {
+    tenants_get_one: {
         parameters: {
             query?: never;
             header?: never;
@@ -2089,7 +2089,7 @@ export interface operations {
             };
         };
     };
-    update: {
+    tenants_update: {
         parameters: {
             query?: never;
             header?: never;
@@ -2138,7 +2138,7 @@ export interface operations {
             };
         };
     };
-    create_admin: {
+    tenants_create_admin: {
         parameters: {
             query?: never;
             header?: never;
@@ -2195,7 +2195,7 @@ export interface operations {
             };
         };
     };
-    list: {
+    users_list: {
         parameters: {
             query?: {
                 /** @description Name or e-mail contains (case-insensitive). */
@@ -2232,7 +2232,7 @@ export interface operations {
             };
         };
     };
-    create: {
+    users_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -2279,7 +2279,7 @@ export interface operations {
             };
         };
     };
-    get_one: {
+    users_get_one: {
         parameters: {
             query?: never;
             header?: never;
@@ -2308,7 +2308,7 @@ export interface operations {
             };
         };
     };
-    update: {
+    users_update: {
         parameters: {
             query?: never;
             header?: never;
