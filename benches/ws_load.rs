@@ -15,10 +15,21 @@
 //! "Commit" is the moment the PATCH response arrived at this tool; latency is
 //! receive time minus that instant (the name written, `ld<run>x<event>`, is
 //! matched in the received `payload`). A delivery that arrives before the
-//! response is counted as `early` and as 0 µs. Close frames from the server
-//! (4000 = too slow, …) are failures and are counted by code. Every run also
-//! keeps a few clients of the second demo tenant (`owner@other.test`) open:
-//! any event they receive is a tenant-isolation leak.
+//! response is counted as `early` and as 0 µs; the latency from the PATCH
+//! being *sent* is reported too, as an upper bound. Close frames from the
+//! server (4000 = too slow, …) are failures and are counted by code; so are
+//! `seq` going backwards and `error` messages. Every run also keeps a few
+//! clients of the second demo tenant (`owner@other.test`) open: an event
+//! naming the demo tenant or one of its users reaching them is a leak.
+//!
+//! The mutations go out at R/s over `--http-conns` keep-alive connections
+//! (closed loop: when the server answers slowly the achieved rate, which is
+//! reported, falls below R). Clients are spread round robin over the demo
+//! users (`--mix`); the owner gets every event and marketing both showrooms,
+//! so with the default mix a rename reaches 1,000–1,667 of 2,000 clients
+//! (~720k deliveries/s at 500/s). `--extra-stores 50` creates 50 showrooms
+//! with one sales rep each through the API, adds the reps to the mix and
+//! renames them instead: ~72 recipients per event, a more realistic spread.
 //!
 //! The server's stdout/stderr go to `server.log` in the run directory (printed
 //! at the end; kept, while the database files are deleted unless `--keep-data`).
@@ -28,12 +39,15 @@
 //! ```sh
 //! cargo bench --bench ws_load                 # all scenarios, default sizes
 //! cargo bench --bench ws_load -- --quick      # small smoke run
+//! cargo bench --bench ws_load -- --scenarios latency --extra-stores 50
 //! cargo bench --bench ws_load -- --scenarios latency --rate 200 --secs 5
 //! cargo bench --bench ws_load -- --help
 //! ```
 //!
 //! Everything runs on this machine: the tool, the server and its PostgreSQL
-//! share the CPU cores, so the figures are an upper bound of the real costs.
+//! share the CPU cores (the load average is printed), so latencies are an
+//! upper bound. The results end with a table and one `JSON:` line. The
+//! default run takes about 2–3 minutes on 2 cores.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
@@ -243,8 +257,16 @@ impl Config {
             "rate_per_s": self.rate,
             "secs": self.secs,
             "http_conns": self.http_conns,
-            "mix": self.mix,
-            "targets": self.targets,
+            "mix": if self.extra_stores > 0 {
+                json!(format!("{} + {} extra sales reps", self.mix.join(","), self.extra_stores))
+            } else {
+                json!(self.mix)
+            },
+            "targets": if self.extra_stores > 0 {
+                json!(format!("the {} extra sales reps", self.extra_stores))
+            } else {
+                json!(self.targets)
+            },
             "extra_stores": self.extra_stores,
             "canaries": self.canaries,
             "calibrate": self.calibrate,
@@ -277,7 +299,7 @@ fn raise_nofile() -> (u64, u64) {
             libc::setrlimit(libc::RLIMIT_NOFILE, &soft);
         }
         libc::getrlimit(libc::RLIMIT_NOFILE, &mut r);
-        (r.rlim_cur as u64, r.rlim_max as u64)
+        (r.rlim_cur, r.rlim_max)
     }
 }
 
@@ -296,6 +318,33 @@ fn proc_stat(pid: i32) -> Option<(i32, u64)> {
     let ut: u64 = f.get(11)?.parse().ok()?;
     let st: u64 = f.get(12)?.parse().ok()?;
     Some((ppid, ut + st))
+}
+
+/// CPU ns of each live thread of a process (/proc/<pid>/task/*/schedstat).
+/// Compare two snapshots per thread: a thread that exits takes its total with it.
+fn sched_threads(pid: i32) -> HashMap<String, u64> {
+    let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return HashMap::new();
+    };
+    dir.flatten()
+        .filter_map(|e| {
+            let ns = std::fs::read_to_string(e.path().join("schedstat"))
+                .ok()?
+                .split_whitespace()
+                .next()?
+                .parse::<u64>()
+                .ok()?;
+            Some((e.file_name().to_string_lossy().to_string(), ns))
+        })
+        .collect()
+}
+
+/// µs of CPU the threads alive at `b` used since `a`.
+fn sched_diff_us(a: &HashMap<String, u64>, b: &HashMap<String, u64>) -> u64 {
+    b.iter()
+        .map(|(tid, ns)| ns.saturating_sub(a.get(tid).copied().unwrap_or(0)))
+        .sum::<u64>()
+        / 1000
 }
 
 fn cpu_us(pid: i32) -> u64 {
@@ -356,6 +405,12 @@ fn rss_kib(pid: i32) -> u64 {
                 .and_then(|v| v.parse().ok())
         })
         .unwrap_or(0)
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
 }
 
 fn self_cpu_us() -> u64 {
@@ -564,13 +619,19 @@ struct Shared {
     t0: Instant,
     /// Per event id: the commit instant (ns since `t0`) + 1; 0 = not committed.
     commits: Vec<AtomicU64>,
+    /// Per event id: when its PATCH was sent (ns since `t0`).
+    sends: Vec<AtomicU64>,
     events_total: AtomicU64,
+    /// Events carrying one of our names (the measured deliveries).
+    matched_total: AtomicU64,
     live: AtomicI64,
     tokens: RwLock<Vec<String>>,
     /// Per user: whether it belongs to the measured (demo) tenant.
     demo_user: Vec<bool>,
     /// `"name":"ld<run>x` — what precedes an event id in a payload.
     marker: Vec<u8>,
+    /// The measured tenant's id and its users' ids.
+    leak_needles: Vec<Vec<u8>>,
     run: String,
     base: String,
     ws_base: String,
@@ -579,6 +640,13 @@ struct Shared {
 impl Shared {
     fn now_ns(&self) -> u64 {
         self.t0.elapsed().as_nanos() as u64
+    }
+
+    /// When the PATCH of an event was sent (ns since `t0`).
+    fn send_of(&self, ev: u32) -> u64 {
+        self.sends
+            .get(ev as usize)
+            .map_or(0, |c| c.load(Ordering::Relaxed))
     }
 
     /// Commit instant of an event (ns since `t0` + 1), 0 if it did not commit.
@@ -610,7 +678,12 @@ struct Stats {
     protocol_errors: u64,
     send_errors: u64,
     seq_violations: u64,
+    /// Events received by the other tenant's clients (its own events are fine).
     canary_events: u64,
+    /// Of those, events naming the measured tenant or its users.
+    leaks: u64,
+    /// Events that were not ours (presence, …), by kind.
+    other_kinds: BTreeMap<String, u64>,
     samples: Vec<String>,
 }
 
@@ -629,6 +702,10 @@ impl Stats {
         self.send_errors += o.send_errors;
         self.seq_violations += o.seq_violations;
         self.canary_events += o.canary_events;
+        self.leaks += o.leaks;
+        for (k, v) in &o.other_kinds {
+            *self.other_kinds.entry(k.clone()).or_default() += v;
+        }
         for s in &o.samples {
             if self.samples.len() < 10 {
                 self.samples.push(s.clone());
@@ -659,6 +736,8 @@ impl Stats {
             "send_errors": self.send_errors,
             "seq_violations": self.seq_violations,
             "canary_events": self.canary_events,
+            "leaks": self.leaks,
+            "other_events_by_kind": self.other_kinds,
             "samples": self.samples,
         })
     }
@@ -880,6 +959,12 @@ fn find(h: &[u8], n: &[u8]) -> Option<usize> {
     h.windows(n.len()).position(|w| w == n)
 }
 
+fn text_after<'a>(h: &'a [u8], key: &[u8]) -> Option<&'a str> {
+    let at = find(h, key)? + key.len();
+    let len = h[at..].iter().take_while(|c| **c != b'"').count();
+    std::str::from_utf8(&h[at..at + len]).ok()
+}
+
 fn num_after(h: &[u8], key: &[u8]) -> Option<u64> {
     let at = find(h, key)? + key.len();
     let digits = h[at..].iter().take_while(|c| c.is_ascii_digit()).count();
@@ -945,20 +1030,35 @@ fn on_text(w: &Worker, user: u16, canary: bool, t: &[u8], last_seq: &mut i64) {
         let mut s = w.stats.borrow_mut();
         s.events += 1;
         if canary {
+            // The other tenant's own events (its presence, …) are fine; anything
+            // naming the measured tenant or one of its users is a leak.
             s.canary_events += 1;
-            s.sample(format!("LEAK to other tenant: {}", short(t)));
+            if w.sh.leak_needles.iter().any(|n| find(t, n).is_some()) {
+                s.leaks += 1;
+                s.sample(format!("LEAK to other tenant: {}", short(t)));
+            }
         }
         match num_after(t, br#""seq":"#) {
             Some(seq) if seq as i64 > *last_seq => *last_seq = seq as i64,
-            _ => s.seq_violations += 1,
+            _ => {
+                s.seq_violations += 1;
+                s.sample(format!(
+                    "seq not increasing (last {last_seq}): {}",
+                    short(t)
+                ));
+            }
         }
         if let Some(ev) = num_after(t, &w.sh.marker) {
             s.matched += 1;
+            w.sh.matched_total.fetch_add(1, Ordering::Relaxed);
             w.rec.borrow_mut().push(Rec {
                 ev: ev as u32,
                 user,
                 at_ns,
             });
+        } else {
+            let kind = text_after(t, br#""kind":""#).unwrap_or("?");
+            *s.other_kinds.entry(kind.to_string()).or_default() += 1;
         }
     } else {
         let mut s = w.stats.borrow_mut();
@@ -1058,8 +1158,21 @@ impl PaceReport {
     }
 }
 
+#[derive(Default)]
+struct Lat {
+    /// Receive time − PATCH response arrival (the commit), µs.
+    commit: Dist,
+    /// Receive time − PATCH sent, µs (an upper bound).
+    send: Dist,
+    early: u64,
+    leaks: u64,
+    orphans: u64,
+}
+
 struct Cpu {
     server_us: u64,
+    /// Per-thread CPU ns from schedstat (finer than clock ticks).
+    server_sched: HashMap<String, u64>,
     pg_us: u64,
     client_us: u64,
     at: Instant,
@@ -1177,6 +1290,7 @@ impl Ctl {
     fn cpu(&self) -> Cpu {
         Cpu {
             server_us: cpu_us(self.pid),
+            server_sched: sched_threads(self.pid),
             pg_us: pg_cpu_us(&self.data_dir),
             client_us: self_cpu_us(),
             at: Instant::now(),
@@ -1188,6 +1302,7 @@ impl Ctl {
         json!({
             "wall_s": round(wall, 3),
             "server_cpu_s": round((b.server_us - a.server_us) as f64 / 1e6, 3),
+            "server_cpu_s_schedstat": round(sched_diff_us(&a.server_sched, &b.server_sched) as f64 / 1e6, 3),
             "postgres_cpu_s": round(b.pg_us.saturating_sub(a.pg_us) as f64 / 1e6, 3),
             "client_cpu_s": round((b.client_us - a.client_us) as f64 / 1e6, 3),
         })
@@ -1397,27 +1512,33 @@ impl Ctl {
                     let (url, ev) = &items[j];
                     let name = format!("ld{}x{}", sh.run, ev);
                     let sent = Instant::now();
+                    if let Some(c) = sh.sends.get(*ev as usize) {
+                        c.store(sh.now_ns(), Ordering::Relaxed);
+                    }
                     let res = http
                         .patch(url.as_str())
                         .bearer_auth(token.as_str())
                         .send_json(&json!({ "name": name }))
                         .await;
                     let now_ns = sh.now_ns();
-                    let mut r = report.borrow_mut();
-                    r.sent += 1;
-                    r.max_lag_us = r.max_lag_us.max(lag);
+                    {
+                        let mut r = report.borrow_mut();
+                        r.sent += 1;
+                        r.max_lag_us = r.max_lag_us.max(lag);
+                    }
                     match res {
                         Ok(mut resp) if resp.status().is_success() => {
                             if let Some(c) = sh.commits.get(*ev as usize) {
                                 c.store(now_ns + 1, Ordering::Relaxed);
                             }
-                            r.ok += 1;
-                            r.resp.push(sent.elapsed().as_micros() as u64);
-                            drop(r);
+                            {
+                                let mut r = report.borrow_mut();
+                                r.ok += 1;
+                                r.resp.push(sent.elapsed().as_micros() as u64);
+                            }
                             let _ = resp.body().await;
                         }
                         Ok(mut resp) => {
-                            drop(r);
                             let st = resp.status().as_u16();
                             let b = resp.body().await.unwrap_or_default();
                             *report
@@ -1426,7 +1547,9 @@ impl Ctl {
                                 .entry(format!("HTTP {st}: {}", short(&b)))
                                 .or_default() += 1;
                         }
-                        Err(e) => *r.errors.entry(e.to_string()).or_default() += 1,
+                        Err(e) => {
+                            *report.borrow_mut().errors.entry(e.to_string()).or_default() += 1
+                        }
                     }
                 }
             }
@@ -1437,13 +1560,13 @@ impl Ctl {
         r
     }
 
-    /// Waits until `want` more events have arrived since `from` (or nothing came for `stall`).
+    /// Waits until `want` more of our events have arrived since `from` (or nothing came for `stall`).
     async fn drain(&self, from: u64, want: u64, stall: Duration, max: Duration) -> (u64, bool) {
         let t = Instant::now();
         let mut last = u64::MAX;
         let mut last_change = Instant::now();
         loop {
-            let got = self.sh.events_total.load(Ordering::Relaxed) - from;
+            let got = self.sh.matched_total.load(Ordering::Relaxed) - from;
             if got >= want {
                 return (got, true);
             }
@@ -1456,6 +1579,32 @@ impl Ctl {
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
+    }
+
+    /// Latencies of the deliveries of events `first..=last`: from the commit
+    /// (PATCH response) and from the PATCH being sent.
+    fn latencies(&self, recs: &[Rec], first: u32, last: u32) -> Lat {
+        let mut l = Lat::default();
+        for r in recs.iter().filter(|r| (first..=last).contains(&r.ev)) {
+            if !self.allows(&self.auds[r.ev as usize], r.user) {
+                l.leaks += 1;
+            }
+            let commit = self.sh.commit_of(r.ev);
+            if commit == 0 {
+                l.orphans += 1;
+                continue;
+            }
+            let lat = r.at_ns as i64 - (commit - 1) as i64;
+            if lat < 0 {
+                l.early += 1;
+            }
+            l.commit.push(lat.max(0) as u64 / 1000);
+            l.send
+                .push(r.at_ns.saturating_sub(self.sh.send_of(r.ev)) / 1000);
+        }
+        l.commit.done();
+        l.send.done();
+        l
     }
 
     fn user_url(&self, u: u16) -> String {
@@ -1623,6 +1772,7 @@ impl Ctl {
         let url = self.store_url("BLR-MG");
         let mut rounds = Vec::new();
         let mut total_cpu_us = 0u64;
+        let mut total_sched_us = 0u64;
         let mut total_deliv = 0u64;
         let mut worst_p99 = 0u64;
         let mut worst_total = 0u64;
@@ -1635,7 +1785,8 @@ impl Ctl {
                 .filter(|(_, u)| self.allows(&Aud::Tenant, *u))
                 .count() as u64;
             let ev = self.alloc_ev(Aud::Tenant);
-            let from = self.sh.events_total.load(Ordering::Relaxed);
+            let from = self.sh.matched_total.load(Ordering::Relaxed);
+            let all_from = self.sh.events_total.load(Ordering::Relaxed);
             let c0 = self.cpu();
             let mut p = self.pace(vec![(url.clone(), ev)], 1.0, 1).await;
             let (got, complete) = self
@@ -1647,29 +1798,15 @@ impl Ctl {
                 )
                 .await;
             let c1 = self.cpu();
+            let all = self.sh.events_total.load(Ordering::Relaxed) - all_from;
             let (recs, stats) = self.take().await;
-            let commit = self.sh.commit_of(ev);
-            let mut d = Dist::default();
-            let mut early = 0u64;
-            let mut leaks = 0u64;
-            for r in recs.iter().filter(|r| r.ev == ev) {
-                if !self.allows(&Aud::Tenant, r.user) {
-                    leaks += 1;
-                }
-                if commit == 0 {
-                    continue;
-                }
-                let lat = r.at_ns as i64 - (commit - 1) as i64;
-                if lat < 0 {
-                    early += 1;
-                }
-                d.push(lat.max(0) as u64 / 1000);
-            }
-            d.done();
+            let l = self.latencies(&recs, ev, ev);
+            let d = &l.commit;
             let received = d.us.len() as u64;
             let cpu = c1.server_us - c0.server_us;
             total_cpu_us += cpu;
-            total_deliv += got;
+            total_sched_us += sched_diff_us(&c0.server_sched, &c1.server_sched);
+            total_deliv += all;
             worst_p99 = worst_p99.max(d.q(0.99));
             worst_total = worst_total.max(d.max());
             let ok = complete && received == expected && p.ok == 1 && stats.closes() == 0;
@@ -1686,11 +1823,13 @@ impl Ctl {
             rounds.push(json!({
                 "expected": expected,
                 "received": received,
-                "events_counted": got,
+                "matched_counted": got,
+                "all_events_delivered": all,
                 "complete": complete,
-                "early": early,
-                "leaks": leaks,
+                "early": l.early,
+                "leaks": l.leaks,
                 "latency": d.json_ms(),
+                "latency_from_send": l.send.json_ms(),
                 "all_received_ms": ms(d.max()),
                 "patch": p.json(),
                 "cpu": Self::cpu_json(&c0, &c1),
@@ -1703,6 +1842,7 @@ impl Ctl {
         let calib = self.calib.map(|c| c.1).unwrap_or(0.0);
         let net = (total_cpu_us as f64 - calib * self.cfg.broadcast_rounds as f64).max(0.0)
             / total_deliv.max(1) as f64;
+        let sched = total_sched_us as f64 / total_deliv.max(1) as f64;
         self.row(
             "bcast",
             "clients (tenant-wide change)",
@@ -1733,7 +1873,9 @@ impl Ctl {
         self.row(
             "cpu",
             "broadcast: server CPU per delivery",
-            format!("{gross:.2} µs gross, {net:.2} µs net of the PATCH ({total_deliv} deliveries)"),
+            format!(
+                "{gross:.2} µs gross, {net:.2} µs net of the PATCH; schedstat {sched:.2} µs gross ({total_deliv} deliveries)"
+            ),
             &format!("≤ 10 {}", verdict(net <= 10.0)),
         );
         self.out.insert(
@@ -1749,6 +1891,7 @@ impl Ctl {
                 "server_cpu_us": total_cpu_us,
                 "cpu_us_per_delivery_gross": round(gross, 3),
                 "cpu_us_per_delivery_net": round(net, 3),
+                "cpu_us_per_delivery_gross_schedstat": round(sched, 3),
                 "cpu_total": Self::cpu_json(&c_start, &c_end),
             }),
         );
@@ -1779,7 +1922,8 @@ impl Ctl {
             })
             .collect();
         let (first, last) = (items[0].1, items[items.len() - 1].1);
-        let from = self.sh.events_total.load(Ordering::Relaxed);
+        let from = self.sh.matched_total.load(Ordering::Relaxed);
+        let all_from = self.sh.events_total.load(Ordering::Relaxed);
         let c0 = self.cpu();
         let mut p = self.pace(items, rate, self.cfg.http_conns).await;
         // Expected deliveries: each committed event × the live clients in its audience.
@@ -1817,30 +1961,17 @@ impl Ctl {
             )
             .await;
         let c1 = self.cpu();
+        let all = self.sh.events_total.load(Ordering::Relaxed) - all_from;
         let (recs, stats) = self.take().await;
-        let mut d = Dist::default();
-        let (mut early, mut leaks, mut orphans) = (0u64, 0u64, 0u64);
-        for r in recs.iter().filter(|r| (first..=last).contains(&r.ev)) {
-            if !self.allows(&self.auds[r.ev as usize], r.user) {
-                leaks += 1;
-            }
-            let commit = self.sh.commit_of(r.ev);
-            if commit == 0 {
-                orphans += 1;
-                continue;
-            }
-            let lat = r.at_ns as i64 - (commit - 1) as i64;
-            if lat < 0 {
-                early += 1;
-            }
-            d.push(lat.max(0) as u64 / 1000);
-        }
-        d.done();
+        let l = self.latencies(&recs, first, last);
+        let (early, leaks, orphans) = (l.early, l.leaks, l.orphans);
+        let d = &l.commit;
         let delivered = d.us.len() as u64;
         let cpu = c1.server_us - c0.server_us;
         let calib = self.calib.map(|c| c.0).unwrap_or(0.0);
-        let gross = cpu as f64 / got.max(1) as f64;
-        let net = (cpu as f64 - calib * p.ok as f64).max(0.0) / got.max(1) as f64;
+        let gross = cpu as f64 / all.max(1) as f64;
+        let net = (cpu as f64 - calib * p.ok as f64).max(0.0) / all.max(1) as f64;
+        let sched = sched_diff_us(&c0.server_sched, &c1.server_sched) as f64 / all.max(1) as f64;
         let pj = p.json();
         let wall = c1.at.duration_since(c0.at).as_secs_f64();
         eprintln!(
@@ -1896,6 +2027,17 @@ impl Ctl {
         );
         self.row(
             "latency",
+            "PATCH sent→client p50 / p99 / max (upper bound)",
+            format!(
+                "{} / {} / {} ms",
+                ms(l.send.q(0.5)),
+                ms(l.send.q(0.99)),
+                ms(l.send.max())
+            ),
+            "",
+        );
+        self.row(
+            "latency",
             "PATCH response p50 / p99 (send→response)",
             format!(
                 "{} / {} ms",
@@ -1912,7 +2054,9 @@ impl Ctl {
         self.row(
             "cpu",
             "latency: server CPU per delivery",
-            format!("{gross:.2} µs gross, {net:.2} µs net of the PATCHes ({got} deliveries)"),
+            format!(
+                "{gross:.2} µs gross, {net:.2} µs net of the PATCHes; schedstat {sched:.2} µs gross ({all} deliveries)"
+            ),
             &format!("≤ 10 {}", verdict(net <= 10.0)),
         );
         self.out.insert(
@@ -1926,15 +2070,18 @@ impl Ctl {
                 "pacer": pj,
                 "expected": expected,
                 "delivered": delivered,
-                "events_counted": got,
+                "matched_counted": got,
+                "all_events_delivered": all,
                 "complete": complete,
                 "early": early,
                 "leaks": leaks,
                 "orphans": orphans,
                 "latency": d.json_ms(),
+                "latency_from_send": l.send.json_ms(),
                 "cpu": Self::cpu_json(&c0, &c1),
                 "cpu_us_per_delivery_gross": round(gross, 3),
                 "cpu_us_per_delivery_net": round(net, 3),
+                "cpu_us_per_delivery_gross_schedstat": round(sched, 3),
                 "sockets": stats.json(),
             }),
         );
@@ -2070,11 +2217,14 @@ async fn run(
         sh: Arc::new(Shared {
             t0: Instant::now(),
             commits: Vec::new(),
+            sends: Vec::new(),
             events_total: AtomicU64::new(0),
+            matched_total: AtomicU64::new(0),
             live: AtomicI64::new(0),
             tokens: RwLock::new(tokens),
             demo_user: Vec::new(),
             marker: Vec::new(),
+            leak_needles: Vec::new(),
             run: run_id.clone(),
             base: base.clone(),
             ws_base: ws_base.clone(),
@@ -2133,11 +2283,22 @@ async fn run(
     let sh = Arc::new(Shared {
         t0: Instant::now(),
         commits: (0..cap).map(|_| AtomicU64::new(0)).collect(),
+        sends: (0..cap).map(|_| AtomicU64::new(0)).collect(),
         events_total: AtomicU64::new(0),
+        matched_total: AtomicU64::new(0),
         live: AtomicI64::new(0),
         tokens: RwLock::new(tokens),
         demo_user,
         marker: format!("\"name\":\"ld{run_id}x").into_bytes(),
+        leak_needles: std::iter::once(demo_tenant.clone())
+            .chain(
+                users
+                    .iter()
+                    .filter(|u| u.tenant == demo_tenant)
+                    .map(|u| u.id.clone()),
+            )
+            .map(String::into_bytes)
+            .collect(),
         run: run_id.clone(),
         base: base.clone(),
         ws_base,
@@ -2240,12 +2401,22 @@ async fn run(
     );
     ctl.row(
         "all",
-        "seq violations / other-tenant leaks / error messages",
+        "seq violations / leaks to other tenant / error messages",
         format!(
             "{} / {} / {}",
-            total.seq_violations, total.canary_events, total.error_msgs
+            total.seq_violations, total.leaks, total.error_msgs
         ),
-        verdict(total.seq_violations == 0 && total.canary_events == 0 && total.error_msgs == 0),
+        verdict(total.seq_violations == 0 && total.leaks == 0 && total.error_msgs == 0),
+    );
+    ctl.row(
+        "all",
+        "other events (not our renames) by kind",
+        format!(
+            "{:?} (canaries got {} of their own tenant's)",
+            total.other_kinds,
+            total.canary_events - total.leaks
+        ),
+        "",
     );
     ctl.out.insert("sockets_total".into(), total.json());
     out.append(&mut ctl.out);
@@ -2331,6 +2502,7 @@ fn main() {
         server.log.display()
     );
     let rss_start = rss_kib(server.pid);
+    let load_start = loadavg();
     let mut out = serde_json::Map::new();
     let mut rows: Vec<[String; 4]> = Vec::new();
     let t = Instant::now();
@@ -2354,7 +2526,12 @@ fn main() {
     j.insert("params".into(), cfg.params());
     j.insert(
         "machine".into(),
-        json!({"cpus": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0), "nofile": nofile.0}),
+        json!({
+            "cpus": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+            "nofile": nofile.0,
+            "loadavg_start": load_start,
+            "loadavg_end": loadavg(),
+        }),
     );
     j.insert(
         "server".into(),
@@ -2365,6 +2542,7 @@ fn main() {
             "rss_kib_end": rss_end,
             "cpu_s_total": round(cpu_end as f64 / 1e6, 2),
             "stop": stop,
+            "run_dir": server.run_dir.display().to_string(),
             "log": server.log.display().to_string(),
             "log_summary": logs,
         }),
@@ -2379,6 +2557,10 @@ fn main() {
         cfg.server.display()
     );
     println!("params: {}", cfg.params());
+    println!(
+        "load average (1/5/15 min) at start: {}, at end: {}  (the machine is shared: anything above ~2 skews the figures)",
+        j["machine"]["loadavg_start"], j["machine"]["loadavg_end"]
+    );
     print_table(&rows);
     println!(
         "server: stop {} | log {} ({} bytes)",

@@ -401,8 +401,21 @@ export interface paths {
          *     | `ack` | `of`, `topics` | a subscribe/unsubscribe took effect |
          *     | `error` | `code`, `message` | a message was not understood; the socket stays open |
          *
-         *     Current topics and kinds: `stores` (`store.created`, `store.updated`) and
-         *     `users` (`user.created`, `user.updated`).
+         *     | client → server | fields | meaning |
+         *     |---|---|---|
+         *     | `presence` | `status`: `online`, `away`, `busy` or `on_call` | set my status (joining sets `online`; leaving every socket on every node means `offline`) |
+         *
+         *     Current topics and kinds:
+         *
+         *     | topic | kinds | audience |
+         *     |---|---|---|
+         *     | `stores` | `store.created`, `store.updated` | the tenant |
+         *     | `users` | `user.created`, `user.updated` | the user's stores (old and new) and business admins |
+         *     | `notifications` | `notification.created` (`{notification, unread_count}`), `notifications.read` (`{unread_count}`) | the one user |
+         *     | `presence` | `presence.changed` (`{user_id, status, since}`) | the user's stores and business admins |
+         *
+         *     When a user's role or stores change, their sockets are closed with 4000 so
+         *     they resume under the new audience.
          *
          *     ## Who receives what
          *
