@@ -12,7 +12,9 @@
 // fails the test that visited it. Screenshots go to e2e/screenshots/. Names,
 // emails and store codes carry a per-run suffix so re-runs against the same
 // database pass.
+import { createDecipheriv, createECDH, hkdfSync, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,8 +80,10 @@ let browser = null;
 const a11yReport = [];
 
 /** A fresh browser context (no shared storage) with error tracking. */
-async function open(t, { viewport = DESKTOP, colorScheme = 'light' } = {}) {
+async function open(t, { viewport = DESKTOP, colorScheme = 'light', permissions = [], init = null } = {}) {
   const context = await browser.newContext({ viewport, colorScheme, baseURL: BASE, serviceWorkers: 'allow' });
+  if (permissions.length) await context.grantPermissions(permissions, { origin: BASE });
+  if (init) await context.addInitScript(init.fn, init.arg);
   const page = await context.newPage();
   // Generous: CI machines are small and may be busy compiling.
   page.setDefaultTimeout(15_000);
@@ -120,7 +124,8 @@ async function axe(t, page, label) {
     }));
   });
   const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  a11yReport.push({ label, url: page.url(), serious: bad.length, other: result.length - bad.length });
+  const other = result.filter((v) => v.impact !== 'serious' && v.impact !== 'critical').map((v) => `${v.impact} ${v.id}`);
+  a11yReport.push({ label, url: page.url(), serious: bad.length, other: other.length, otherIds: other });
   if (bad.length > 0) {
     const lines = bad.map((v) => `  [${v.impact}] ${v.id}: ${v.help} (${v.count}× e.g. ${v.nodes.join(' | ')})`);
     fail(`axe found ${bad.length} serious/critical violation(s) on ${label} (${page.url()}):\n${lines.join('\n')}`);
@@ -279,6 +284,153 @@ async function apiLogin(email, password = PASSWORD) {
   const r = await api('/auth/login', { method: 'POST', body: { email, password } });
   check(r.status === 200, `API login as ${email} returned ${r.status}: ${JSON.stringify(r.json)}`);
   return r.json.access_token;
+}
+
+// ---------------------------------------------------------------- push helpers
+
+/** A stand-in push service on loopback: records what the Karat server sends it. */
+async function fakePushService() {
+  const inbox = [];
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      inbox.push({ path: req.url, headers: req.headers, body: Buffer.concat(chunks) });
+      res.writeHead(201).end();
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    inbox,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A browser subscription's secrets: its P-256 key pair and auth secret (RFC 8291). */
+function pushKeys() {
+  const ecdh = createECDH('prime256v1');
+  ecdh.generateKeys();
+  const auth = randomBytes(16);
+  return { ecdh, auth, p256dh: ecdh.getPublicKey().toString('base64url'), authB64: auth.toString('base64url') };
+}
+
+/** Decrypts a one-record aes128gcm push body (RFC 8188/8291) with the subscription's keys. */
+function decryptPush(body, keys) {
+  const salt = body.subarray(0, 16);
+  const idlen = body[20];
+  const asPublic = body.subarray(21, 21 + idlen);
+  const record = body.subarray(21 + idlen);
+  const secret = keys.ecdh.computeSecret(asPublic);
+  const info = Buffer.concat([Buffer.from('WebPush: info\0'), keys.ecdh.getPublicKey(), asPublic]);
+  const ikm = Buffer.from(hkdfSync('sha256', secret, keys.auth, info, 32));
+  const cek = Buffer.from(hkdfSync('sha256', ikm, salt, Buffer.from('Content-Encoding: aes128gcm\0'), 16));
+  const nonce = Buffer.from(hkdfSync('sha256', ikm, salt, Buffer.from('Content-Encoding: nonce\0'), 12));
+  const decipher = createDecipheriv('aes-128-gcm', cek, nonce);
+  decipher.setAuthTag(record.subarray(record.length - 16));
+  const plain = Buffer.concat([decipher.update(record.subarray(0, record.length - 16)), decipher.final()]);
+  let end = plain.length - 1;
+  while (end >= 0 && plain[end] === 0) end--;
+  check(plain[end] === 2, 'the push record has no last-record delimiter');
+  return JSON.parse(plain.subarray(0, end).toString('utf8'));
+}
+
+/**
+ * Runs in the page before the app: a PushManager stand-in (headless Chromium
+ * has no push service to subscribe with) that hands out a subscription for the
+ * fake push service, and a Notification permission that starts "default" and
+ * becomes "granted" when asked (the context really grants it, so the service
+ * worker may show notifications). State lives in localStorage, like a browser's.
+ */
+function stubPush({ origin, endpoint, p256dh, auth, permission }) {
+  if (location.origin !== origin) return;
+  const store = window.localStorage;
+  const PERMISSION = 'e2e.permission';
+  const SUB = 'e2e.subscription';
+  if (!store.getItem(PERMISSION)) store.setItem(PERMISSION, permission);
+  Object.defineProperty(Notification, 'permission', { configurable: true, get: () => store.getItem(PERMISSION) });
+  Notification.requestPermission = async () => {
+    store.setItem(PERMISSION, 'granted');
+    return 'granted';
+  };
+  const bytes = (b64) =>
+    Uint8Array.from(atob(b64.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
+  const make = (key) => ({
+    endpoint,
+    expirationTime: null,
+    options: { userVisibleOnly: true, applicationServerKey: bytes(key).buffer },
+    getKey: () => null,
+    toJSON: () => ({ endpoint, expirationTime: null, keys: { p256dh, auth } }),
+    unsubscribe: async () => {
+      store.removeItem(SUB);
+      return true;
+    },
+  });
+  PushManager.prototype.getSubscription = async function () {
+    const key = store.getItem(SUB);
+    return key ? make(key) : null;
+  };
+  PushManager.prototype.subscribe = async function (options) {
+    let bin = '';
+    for (const b of new Uint8Array(options.applicationServerKey)) bin += String.fromCharCode(b);
+    const key = btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    store.setItem(SUB, key);
+    return make(key);
+  };
+}
+
+/** Runs in the page: notifications blocked for the site (as after "Block" in the prompt). */
+function denyNotifications(origin) {
+  if (location.origin !== origin) return;
+  Object.defineProperty(Notification, 'permission', { configurable: true, get: () => 'denied' });
+  Notification.requestPermission = async () => 'denied';
+}
+
+/** Creates a sales rep by API; returns their id, email and password. */
+async function createSalesRep(t, label) {
+  const token = await apiLogin(DEMO.business_admin);
+  const email = `e2e-${label}-${RUN.toLowerCase()}@demo.test`;
+  const password = `pearl-drops-${RUN.toLowerCase()}`;
+  const id = await step(t, `create a sales rep (${label}) by API`, async () => {
+    const stores = await api('/stores?limit=1', { token });
+    check(stores.status === 200 && stores.json.items.length > 0, `no store to put them in (${stores.status})`);
+    const r = await api('/users', {
+      method: 'POST',
+      token,
+      body: { name: `E2E ${label} ${RUN}`, email, role: 'sales_rep', store_ids: [stores.json.items[0].id], password },
+    });
+    check(r.status === 201, `POST /users returned ${r.status}: ${JSON.stringify(r.json)}`);
+    return r.json.id;
+  });
+  return { id, email, password, adminToken: token };
+}
+
+/** Whether the server offers Web Push (older servers answer 404; the push tests then only log that). */
+async function serverOffersPush() {
+  const r = await api('/push/vapid-key', { token: await apiLogin(DEMO.sales_rep) });
+  if (r.status === 404) {
+    console.log('    the server offers no Web Push (GET /push/vapid-key is 404): skipped');
+    return false;
+  }
+  check(r.status === 200 && typeof r.json?.public_key === 'string', `GET /push/vapid-key returned ${r.status}`);
+  return true;
+}
+
+const PUSH_CARD = 'Push notifications on this device';
+const SUBSCRIPTIONS = `${BASE}/api/v1/push/subscriptions`;
+
+/** The push card's status badge text, once it has settled. */
+async function pushBadge(page, expected, timeout = 20_000) {
+  const card = page.getByRole('region', { name: PUSH_CARD });
+  await waitUntil(
+    async () => {
+      const text = ((await card.locator('.badge').textContent({ timeout: 2_000 })) ?? '').trim();
+      return (expected instanceof RegExp ? expected.test(text) : text === expected) || `the badge says "${text}"`;
+    },
+    `the push card should say ${expected}`,
+    timeout,
+  );
+  return ((await card.locator('.badge').textContent()) ?? '').trim();
 }
 
 // Shared between tests (they run in order).
@@ -947,10 +1099,10 @@ test('service worker caches the shell and never the API', async (t) => {
     check(root === 1, 'offline navigation did not serve the cached shell');
   });
   await step(t, 'push degrades silently when the server has no VAPID key', async () => {
-    await page.goto('/account');
-    await page.getByRole('heading', { name: 'Account', level: 1 }).waitFor();
+    await page.goto('/account/notifications');
+    await page.getByRole('heading', { name: 'Notification settings', level: 1 }).waitFor();
     await page.waitForLoadState('networkidle');
-    const card = await page.getByRole('heading', { name: 'Notifications on this device' }).count();
+    const card = await page.getByRole('heading', { name: PUSH_CARD }).count();
     const vapid = await api('/push/vapid-key', { token: await apiLogin(DEMO.business_admin) });
     if (vapid.status === 404) check(card === 0, 'a notifications card is shown although the server offers no push');
     const errors = await page.locator('.state-error, .alert-error').count();
@@ -1144,6 +1296,249 @@ test('notification centre: live count, mark read, mark all read and settings', a
   });
 });
 
+test('push: the settings screen shows this device’s state; a browser without a push service says so', async (t) => {
+  if (!(await serverOffersPush())) return;
+  const page = await open(t, { permissions: ['notifications'] });
+  await login(t, page, DEMO.sales_rep);
+  const card = page.getByRole('region', { name: PUSH_CARD });
+  await step(t, 'push is off on this device, with an explanation', async () => {
+    await page.goto('/account/notifications');
+    await pushBadge(page, 'Off on this device');
+    await card.getByText(/even when Karat is closed/).waitFor();
+    await axe(t, page, 'notification settings, push off');
+  });
+  const outcome = await step(t, 'turning it on either works or says “not supported on this browser”', async () => {
+    const calls = [];
+    page.on('request', (r) => {
+      if (r.url() === SUBSCRIPTIONS) calls.push(r.method());
+    });
+    await card.getByRole('button', { name: 'Turn on for this device' }).click();
+    const text = await pushBadge(page, /Enabled on this device|Not supported on this browser/, 45_000);
+    if (text.startsWith('Not supported')) {
+      check(calls.length === 0, `the server was called (${calls.join(', ')}) although the browser refused to subscribe`);
+      check((await card.getByRole('button', { name: /Turn on/ }).count()) === 0, 'it still offers to turn push on');
+      check((await card.getByRole('alert').count()) === 0, 'an error is shown instead of "not supported"');
+      await card.getByText(/still see every notification/).waitFor();
+    } else {
+      check(calls.includes('POST'), 'enabled without registering the subscription with the server');
+      await card.getByRole('button', { name: 'Turn off on this device' }).click();
+      await pushBadge(page, 'Off on this device');
+    }
+    await axe(t, page, `notification settings, push ${text}`);
+    await shots(page, 'push-settings-headless');
+    return text;
+  });
+  console.log(`    headless Chromium subscribing for real: "${outcome}"`);
+  await step(t, 'blocked notifications are explained, never asked for again', async () => {
+    const blocked = await open(t, { viewport: PHONE, init: { fn: denyNotifications, arg: BASE } });
+    await login(t, blocked, DEMO.sales_rep);
+    await blocked.waitForTimeout(1500);
+    check(
+      (await blocked.getByRole('region', { name: 'Notifications on this device' }).count()) === 0,
+      'the banner offers push although it is blocked',
+    );
+    await blocked.goto('/account/notifications');
+    await pushBadge(blocked, 'Blocked in this browser');
+    const bcard = blocked.getByRole('region', { name: PUSH_CARD });
+    await bcard.getByText(/will not ask again/).waitFor();
+    check((await bcard.getByRole('button').count()) === 0, 'a blocked card still has a button');
+    await axe(t, blocked, 'notification settings, push blocked (phone)');
+    await noSideScroll(blocked, 'notification settings, push blocked (phone)');
+    await shot(blocked, 'push-settings-blocked');
+  });
+});
+
+test('push: subscribing, a push, turning off and logging out (stand-in push service)', async (t) => {
+  if (!(await serverOffersPush())) return;
+  const service = await fakePushService();
+  try {
+    const keys = pushKeys();
+    const endpoint = `${service.url}/push/e2e-${RUN.toLowerCase()}`;
+    const user = await createSalesRep(t, 'push');
+    const page = await open(t, {
+      viewport: PHONE,
+      permissions: ['notifications'],
+      init: { fn: stubPush, arg: { origin: BASE, endpoint, p256dh: keys.p256dh, auth: keys.authB64, permission: 'default' } },
+    });
+    await login(t, page, user.email, user.password);
+    const banner = page.getByRole('region', { name: 'Notifications on this device' });
+    await step(t, 'after signing in, a one-time banner offers push', async () => {
+      await banner.waitFor({ timeout: 20_000 });
+      await axe(t, page, 'home with the push banner (phone)');
+      await noSideScroll(page, 'home with the push banner (phone)');
+      await shots(page, 'push-banner');
+    });
+    await step(t, '“Turn on” asks, subscribes with the server’s key and registers the subscription', async () => {
+      const request = page.waitForRequest((r) => r.url() === SUBSCRIPTIONS && r.method() === 'POST');
+      const response = page.waitForResponse((r) => r.url() === SUBSCRIPTIONS && r.request().method() === 'POST');
+      await banner.getByRole('button', { name: 'Turn on' }).click();
+      const body = (await request).postDataJSON();
+      check(body.endpoint === endpoint, `posted endpoint ${body.endpoint}`);
+      check(body.keys?.p256dh === keys.p256dh && body.keys?.auth === keys.authB64, `posted keys ${JSON.stringify(body.keys)}`);
+      check('expirationTime' in body, 'the body is not PushSubscription.toJSON()');
+      check((await response).status() === 201, `POST /push/subscriptions returned ${(await response).status()}`);
+      await expectToast(page, 'Notifications are on for this device');
+      await banner.waitFor({ state: 'detached' });
+      const vapid = await api('/push/vapid-key', { token: user.adminToken });
+      const used = await page.evaluate(() => localStorage.getItem('e2e.subscription'));
+      check(vapid.status === 200 && used === vapid.json.public_key, 'the browser was not subscribed with the server’s VAPID key');
+    });
+    await step(t, 'the banner does not come back', async () => {
+      await page.reload();
+      await page.getByRole('navigation', { name: 'Main' }).waitFor();
+      await page.waitForTimeout(1500);
+      check((await banner.count()) === 0, 'the banner is shown again');
+    });
+    await step(t, 'after the browser replaced the subscription, the app registers it again on load', async () => {
+      // What the service worker leaves on `pushsubscriptionchange` (it has no access token).
+      const old = `${service.url}/push/e2e-old-${RUN.toLowerCase()}`;
+      await page.evaluate(
+        async ({ old }) => {
+          const cache = await caches.open('karat-push-state');
+          await cache.put('/__karat/push/resync', new Response(JSON.stringify({ old_endpoint: old, at: new Date().toISOString() })));
+        },
+        { old },
+      );
+      const posted = page.waitForResponse((r) => r.url() === SUBSCRIPTIONS && r.request().method() === 'POST');
+      const forgot = page.waitForRequest((r) => r.url() === SUBSCRIPTIONS && r.method() === 'DELETE');
+      await page.reload();
+      const res = await posted;
+      check(res.status() === 201 && res.request().postDataJSON()?.endpoint === endpoint, `re-registering returned ${res.status()}`);
+      check((await forgot).postDataJSON()?.endpoint === old, 'the old endpoint was not forgotten');
+      await waitUntil(
+        async () =>
+          (await page.evaluate(async () => !(await (await caches.open('karat-push-state')).match('/__karat/push/resync')))) ||
+          'flag still set',
+        'the re-register flag was not cleared',
+      );
+    });
+    await step(t, 'the settings screen says push is enabled on this device', async () => {
+      await page.goto('/account/notifications');
+      await pushBadge(page, 'Enabled on this device');
+      await axe(t, page, 'notification settings, push enabled (phone)');
+      await noSideScroll(page, 'notification settings, push enabled (phone)');
+      await shots(page, 'push-settings-enabled');
+    });
+    const payload = await step(t, 'with no live connection, the server pushes a notification, encrypted for this device', async () => {
+      await page.goto('about:blank'); // closes the socket: nobody would see it live
+      await page.waitForTimeout(1000);
+      for (const [i, role] of ['telecaller', 'marketing'].entries()) {
+        const r = await api(`/users/${user.id}`, { method: 'PATCH', token: user.adminToken, body: { role } });
+        check(r.status === 200, `PATCH role returned ${r.status}`);
+        const end = Date.now() + (i === 0 ? 12_000 : 20_000);
+        while (Date.now() < end && service.inbox.length === 0) await new Promise((r) => setTimeout(r, 250));
+        if (service.inbox.length) break;
+      }
+      check(service.inbox.length > 0, 'nothing reached the push service');
+      const got = service.inbox[0];
+      check(got.path === new URL(endpoint).pathname, `pushed to ${got.path}`);
+      check(got.headers['content-encoding'] === 'aes128gcm', `content-encoding ${got.headers['content-encoding']}`);
+      check(/^vapid t=.+, k=/.test(got.headers.authorization ?? ''), 'no VAPID authorization');
+      const n = decryptPush(got.body, keys);
+      for (const f of ['id', 'type', 'title', 'body', 'created_at']) check(typeof n[f] === 'string' && n[f], `payload has no ${f}`);
+      check(typeof n.urgent === 'boolean' && 'link' in n, `payload ${JSON.stringify(n)}`);
+      return n;
+    });
+    await step(t, 'the service worker shows it: title, body, tag, link, icon and badge', async () => {
+      await page.goto('/notifications');
+      await page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
+      const cdp = await page.context().newCDPSession(page);
+      const regs = [];
+      cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => regs.push(...e.registrations));
+      await cdp.send('ServiceWorker.enable');
+      await waitUntil(
+        async () => regs.some((r) => !r.isDeleted && r.scopeURL === `${BASE}/`) || 'no registration',
+        'no service worker registration',
+      );
+      const reg = regs.find((r) => !r.isDeleted && r.scopeURL === `${BASE}/`);
+      const shown = async () =>
+        page.evaluate(async () =>
+          (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
+            title: n.title,
+            body: n.body,
+            tag: n.tag,
+            data: n.data,
+            requireInteraction: n.requireInteraction,
+            icon: n.icon,
+            badge: n.badge,
+          })),
+        );
+      // One at a time, as a push service delivers them; headless Chromium now and
+      // then drops a DevTools-delivered push, so one is re-delivered (the tag makes
+      // a repeat replace itself, as a retried push from the server would).
+      const deliver = async (data) => {
+        for (let attempt = 0; attempt < 3; attempt++) {
+          await cdp.send('ServiceWorker.deliverPushMessage', {
+            origin: `${BASE}/`,
+            registrationId: reg.registrationId,
+            data: JSON.stringify(data),
+          });
+          const end = Date.now() + 4_000;
+          while (Date.now() < end) {
+            if ((await shown()).some((n) => n.tag === data.id)) {
+              if (attempt > 0) console.log(`    (push ${data.id} shown after ${attempt + 1} deliveries)`);
+              return;
+            }
+            await new Promise((r) => setTimeout(r, 200));
+          }
+        }
+        fail(`the push ${data.id} was not shown: ${JSON.stringify(await shown())}`);
+      };
+      const hostile = { ...payload, id: `e2e-hostile-${RUN}`, link: 'https://evil.example/phish', urgent: true };
+      await deliver(payload);
+      await deliver(hostile);
+      const list = await shown();
+      const a = list.find((n) => n.tag === payload.id);
+      const expectedLink = payload.link && payload.link.startsWith('/') && !payload.link.startsWith('//') ? payload.link : '/notifications';
+      check(a, `no notification tagged ${payload.id}: ${JSON.stringify(list)}`);
+      check(a.title === payload.title && a.body === payload.body, `shown as ${JSON.stringify(a)}`);
+      check(a.data?.link === expectedLink && a.data?.id === payload.id, `data ${JSON.stringify(a.data)}`);
+      check(a.requireInteraction === payload.urgent, 'requireInteraction does not follow urgent');
+      check(a.icon.endsWith('/icons/icon-192.png') && a.badge.endsWith('/icons/badge-96.png'), `icon ${a.icon}, badge ${a.badge}`);
+      const b = list.find((n) => n.tag === hostile.id);
+      check(b?.data?.link === '/notifications', `an off-site link was kept: ${JSON.stringify(b?.data)}`);
+      check(b.requireInteraction === true, 'an urgent push does not stay on screen');
+      await page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).forEach((n) => n.close()));
+      await cdp.detach();
+    });
+    await step(t, '“Turn off on this device” deletes the subscription on the server', async () => {
+      await page.goto('/account/notifications');
+      await pushBadge(page, 'Enabled on this device');
+      const request = page.waitForRequest((r) => r.url() === SUBSCRIPTIONS && r.method() === 'DELETE');
+      const response = page.waitForResponse((r) => r.url() === SUBSCRIPTIONS && r.request().method() === 'DELETE');
+      await page.getByRole('button', { name: 'Turn off on this device' }).click();
+      check((await request).postDataJSON()?.endpoint === endpoint, 'DELETE did not name this endpoint');
+      check((await response).status() === 204, `DELETE /push/subscriptions returned ${(await response).status()}`);
+      await pushBadge(page, 'Off on this device');
+      check((await page.evaluate(() => localStorage.getItem('e2e.subscription'))) === null, 'the browser subscription was kept');
+      const again = await api('/push/subscriptions', {
+        method: 'DELETE',
+        token: await apiLogin(user.email, user.password),
+        body: { endpoint },
+      });
+      check(again.status === 404, `the server still had the subscription (DELETE again returned ${again.status})`);
+    });
+    await step(t, 'logging out removes this device’s subscription from the server', async () => {
+      const posted = page.waitForResponse((r) => r.url() === SUBSCRIPTIONS && r.request().method() === 'POST');
+      await page.getByRole('button', { name: 'Turn on for this device' }).click();
+      check((await posted).status() === 201, 'turning push back on failed');
+      await pushBadge(page, 'Enabled on this device');
+      const deleted = page.waitForResponse((r) => r.url() === SUBSCRIPTIONS && r.request().method() === 'DELETE');
+      await logout(t, page);
+      check((await deleted).status() === 204, `DELETE on logout returned ${(await deleted).status()}`);
+      const left = await page.evaluate(() => [localStorage.getItem('e2e.subscription'), localStorage.getItem('karat.push.owner')]);
+      check(left[0] === null && left[1] === null, `logout left ${JSON.stringify(left)} behind`);
+    });
+    await step(t, 'the next person on this device starts with push off', async () => {
+      await login(t, page, DEMO.telecaller);
+      await page.goto('/account/notifications');
+      await pushBadge(page, 'Off on this device');
+    });
+  } finally {
+    await service.close();
+  }
+});
+
 test('presence: colleagues appear online and see a chosen status live', async (t) => {
   const admin = await open(t);
   await login(t, admin, DEMO.business_admin);
@@ -1251,6 +1646,7 @@ await browser.close();
 const pages = a11yReport.length;
 const minor = a11yReport.reduce((n, r) => n + r.other, 0);
 console.log(`\naxe: ${pages} page checks, ${a11yReport.reduce((n, r) => n + r.serious, 0)} serious/critical, ${minor} minor/moderate`);
+for (const r of a11yReport.filter((x) => x.other > 0)) console.log(`  ${r.label}: ${r.otherIds.join(', ')}`);
 console.log(`screenshots: ${SHOTS}`);
 console.log(`time: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(`${passed} passed, ${failed} failed`);

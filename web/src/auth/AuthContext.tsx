@@ -4,6 +4,7 @@ import { api, tokens } from '../api';
 import { authApi } from '../api/endpoints';
 import { ApiError } from '../api/problem';
 import { REFRESH_TOKEN_KEY } from '../api/tokens';
+import { forgetDeviceOnLogout, noteInteractiveSignIn } from '../pwa/push';
 import type { Me } from '../api/types';
 import { AuthContext, type AuthStatus, type AuthValue } from './context';
 
@@ -75,6 +76,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const login = useCallback(async (email: string, password: string) => {
     await api.login(email, password);
+    noteInteractiveSignIn();
     const m = await authApi.me();
     setMe(m);
     setEndedBy(null);
@@ -83,6 +85,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const logout = useCallback(async () => {
+    // While the access token is still here: stop this device getting this user's
+    // pushes, so whoever signs in on it next does not (best effort, bounded).
+    await forgetDeviceOnLogout();
     await api.logout();
     endSession('logout');
   }, [endSession]);

@@ -10,6 +10,8 @@ import { Icon } from './Icon';
 import { Loading } from './ui';
 import { Logo } from './Logo';
 import { UserMenu } from './UserMenu';
+import { PushProvider } from '../pwa/PushProvider';
+import { PushBanner } from '../pwa/PushBanner';
 
 export function AppShell() {
   const me = useMe();
@@ -17,7 +19,10 @@ export function AppShell() {
   return (
     <RealtimeProvider key={me.user.id}>
       <PresenceProvider>
-        <Shell />
+        {/* Push needs a tenant: the server keeps subscriptions per business. */}
+        <PushProvider userId={me.user.id} enabled={me.tenant !== null}>
+          <Shell />
+        </PushProvider>
       </PresenceProvider>
     </RealtimeProvider>
   );
@@ -77,6 +82,7 @@ function Shell() {
         </ul>
       </nav>
       <main id="main" ref={mainRef} tabIndex={-1} className="content">
+        <PushBanner />
         <Suspense fallback={<Loading />}>
           <Outlet />
         </Suspense>

@@ -8,6 +8,7 @@ import { useToast } from '../components/toast';
 import { bannerError, fieldErrorsOf, useTitle } from '../lib/forms';
 import { PREFERENCES_KEY, isMissing, usePreferences } from './hooks';
 import { hhmm, validateQuietHours } from './quietHours';
+import { PushDeviceCard } from '../pwa/PushDeviceCard';
 
 export default function NotificationSettingsPage() {
   useTitle('Notification settings');
@@ -29,7 +30,10 @@ export default function NotificationSettingsPage() {
           <ErrorState error={prefs.error} onRetry={() => void prefs.refetch()} />
         )
       ) : (
-        <PreferencesForm initial={prefs.data} />
+        <>
+          <PushDeviceCard />
+          <PreferencesForm initial={prefs.data} />
+        </>
       )}
     </>
   );

@@ -1,9 +1,28 @@
 import { useEffect } from 'react';
+import { useNavigate } from 'react-router';
 import { useToast } from '../components/toast';
+import { internalLink } from '../notifications/links';
+import { MSG_NAVIGATE } from '../sw/push';
 
-/** Registers the service worker (production builds) and offers a reload when a new version is ready. */
+/**
+ * Registers the service worker (production builds), offers a reload when a new
+ * version is ready, and follows the worker's "open this page" requests (a click
+ * on a push notification, when the worker cannot navigate this window itself).
+ */
 export function ServiceWorkerUpdates() {
   const toast = useToast();
+  const navigate = useNavigate();
+  useEffect(() => {
+    if (!('serviceWorker' in navigator)) return;
+    const onMessage = (e: MessageEvent) => {
+      const data = e.data as { type?: string; url?: unknown } | null;
+      if (data?.type !== MSG_NAVIGATE) return;
+      const to = typeof data.url === 'string' ? internalLink(data.url) : null;
+      if (to) void navigate(to);
+    };
+    navigator.serviceWorker.addEventListener('message', onMessage);
+    return () => navigator.serviceWorker.removeEventListener('message', onMessage);
+  }, [navigate]);
   useEffect(() => {
     if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
     let reloading = false;

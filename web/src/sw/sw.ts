@@ -1,7 +1,20 @@
 /// <reference lib="webworker" />
 // Karat service worker: precaches the app shell and built assets, serves them
 // cache-first, and leaves everything under /api/ to the network, uncached.
+// It also shows Web Push notifications and opens the app when one is clicked.
 import { cacheable, classify } from './rules';
+import {
+  MSG_NAVIGATE,
+  MSG_RESYNC,
+  PUSH_KEY_ENTRY,
+  PUSH_RESYNC_ENTRY,
+  PUSH_STATE_CACHE,
+  clickTarget,
+  parsePushData,
+  pickWindow,
+  toNotification,
+  type ResyncFlag,
+} from './push';
 
 declare const self: ServiceWorkerGlobalScope;
 // Replaced at build time by the list of built files and a content hash.
@@ -19,7 +32,7 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
       const names = await caches.keys();
-      await Promise.all(names.filter((n) => n.startsWith('karat-') && n !== CACHE).map((n) => caches.delete(n)));
+      await Promise.all(names.filter((n) => n.startsWith('karat-') && n !== CACHE && n !== PUSH_STATE_CACHE).map((n) => caches.delete(n)));
       await self.clients.claim();
     })(),
   );
@@ -52,38 +65,73 @@ self.addEventListener('fetch', (event) => {
   );
 });
 
+// ---------------------------------------------------------------- push
+
 self.addEventListener('push', (event) => {
-  let payload: { title?: string; body?: string; url?: string } = {};
+  let raw: string | null = null;
   try {
-    payload = (event.data?.json() as typeof payload | undefined) ?? {};
+    raw = event.data?.text() ?? null;
   } catch {
-    payload = { body: event.data?.text() };
+    raw = null;
   }
-  event.waitUntil(
-    self.registration.showNotification(payload.title ?? 'Karat', {
-      body: payload.body ?? '',
-      icon: '/icons/icon-192.png',
-      badge: '/icons/icon-192.png',
-      data: { url: payload.url ?? '/' },
-    }),
-  );
+  const { title, options } = toNotification(parsePushData(raw));
+  // Always show something: a push without a notification costs the site its permission.
+  event.waitUntil(self.registration.showNotification(title, options));
 });
 
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
-  const raw = (event.notification.data as { url?: string } | null)?.url ?? '/';
-  // Only in-app paths: a push payload must not open another site.
-  const url = raw.startsWith('/') && !raw.startsWith('//') ? raw : '/';
+  const url = clickTarget(event.notification.data, self.location.origin);
   event.waitUntil(
     (async () => {
       const all = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-      const existing = all.find((c) => new URL(c.url).origin === self.location.origin);
-      if (existing) {
-        await existing.focus();
-        await existing.navigate(url).catch(() => undefined);
-      } else {
+      const win = pickWindow(all, self.location.origin);
+      if (!win) {
         await self.clients.openWindow(url);
+        return;
       }
+      const focused = await win.focus().catch(() => win);
+      if (focused.url === url) return;
+      // navigate() works on windows this worker controls; otherwise the page routes itself.
+      const moved = await focused.navigate(url).catch(() => null);
+      if (!moved) {
+        const path = new URL(url);
+        focused.postMessage({ type: MSG_NAVIGATE, url: `${path.pathname}${path.search}${path.hash}` });
+      }
+    })(),
+  );
+});
+
+async function storedKey(): Promise<BufferSource | null> {
+  try {
+    const res = await caches.match(PUSH_KEY_ENTRY, { cacheName: PUSH_STATE_CACHE });
+    const key = res ? ((await res.json()) as unknown) : null;
+    if (typeof key !== 'string' || !key) return null;
+    const b64 = key.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (key.length % 4)) % 4);
+    return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
+// The browser replaced (or dropped) the subscription. Resubscribe with the same
+// key; registering the new one with the server needs the user's access token,
+// which only pages have. So: leave a flag (the app re-registers on its next
+// load and clears it) and ask any open window to do it right away.
+self.addEventListener('pushsubscriptionchange', (event) => {
+  event.waitUntil(
+    (async () => {
+      const flag: ResyncFlag = { old_endpoint: event.oldSubscription?.endpoint ?? null, at: new Date().toISOString() };
+      const cache = await caches.open(PUSH_STATE_CACHE);
+      await cache.put(PUSH_RESYNC_ENTRY, new Response(JSON.stringify(flag), { headers: { 'Content-Type': 'application/json' } }));
+      if (!event.newSubscription) {
+        const key = event.oldSubscription?.options.applicationServerKey ?? (await storedKey());
+        if (key) {
+          await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }).catch(() => null);
+        }
+      }
+      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      for (const w of windows) w.postMessage({ type: MSG_RESYNC });
     })(),
   );
 });

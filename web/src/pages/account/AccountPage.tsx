@@ -9,7 +9,8 @@ import { useToast } from '../../components/toast';
 import { ROLE_LABELS } from '../../lib/roles';
 import { PASSWORD_HINT, checkNewPassword } from '../../lib/password';
 import { useFormat } from '../../lib/locale';
-import { PushCard } from './PushCard';
+import { usePush } from '../../pwa/pushContext';
+import { pushStatusLabel } from '../../pwa/pushState';
 import { usePreferences } from '../../notifications/hooks';
 
 export default function AccountPage() {
@@ -72,7 +73,6 @@ export default function AccountPage() {
           </Link>
         </Card>
         <NotificationsCard />
-        <PushCard />
       </div>
     </>
   );
@@ -81,10 +81,13 @@ export default function AccountPage() {
 /** Shown once the server offers notification settings. */
 function NotificationsCard() {
   const prefs = usePreferences();
+  const push = usePush();
   if (!prefs.isSuccess) return null;
+  const pushShown = push.state.status !== 'unavailable' && push.state.status !== 'checking';
   return (
-    <Card title="Notifications">
+    <Card title="Your notifications">
       <p>Choose what Karat notifies you about, in the app and on your devices, and set quiet hours.</p>
+      {pushShown ? <p className="muted small">Push notifications: {pushStatusLabel(push.state.status).toLowerCase()}.</p> : null}
       <Link to="/account/notifications" className="btn btn-secondary">
         Notification settings
       </Link>
