@@ -68,18 +68,8 @@ pub async fn notify(
     user: Uuid,
     note: Note<'_>,
 ) -> Result<Option<Notification>, ApiError> {
-    let prefs: Option<PrefRow> = notification_prefs::table
-        .find(user)
-        .select((
-            notification_prefs::muted_in_app,
-            notification_prefs::muted_push,
-            notification_prefs::quiet_start,
-            notification_prefs::quiet_end,
-        ))
-        .first(c)
-        .await
-        .optional()?;
-    let (muted_in_app, muted_push, quiet_start, quiet_end) = prefs.unwrap_or_default();
+    let (muted_in_app, muted_push, quiet_start, quiet_end) =
+        pref_row(c, user).await?.unwrap_or_default();
     if muted_in_app.iter().any(|t| t == note.kind) {
         return Ok(None);
     }
@@ -352,8 +342,9 @@ fn to_prefs(row: Option<PrefRow>) -> Preferences {
     }
 }
 
-async fn load_prefs(c: &mut Conn, user: Uuid) -> Result<Preferences, ApiError> {
-    let row: Option<PrefRow> = notification_prefs::table
+/// A user's stored preferences, if they saved any.
+async fn pref_row(c: &mut Conn, user: Uuid) -> Result<Option<PrefRow>, ApiError> {
+    Ok(notification_prefs::table
         .find(user)
         .select((
             notification_prefs::muted_in_app,
@@ -363,8 +354,11 @@ async fn load_prefs(c: &mut Conn, user: Uuid) -> Result<Preferences, ApiError> {
         ))
         .first(c)
         .await
-        .optional()?;
-    Ok(to_prefs(row))
+        .optional()?)
+}
+
+async fn load_prefs(c: &mut Conn, user: Uuid) -> Result<Preferences, ApiError> {
+    Ok(to_prefs(pref_row(c, user).await?))
 }
 
 /// My notification preferences.
