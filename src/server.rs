@@ -153,8 +153,11 @@ pub async fn serve(dbc: DbConfig, cfg: ServeConfig, demo: bool) -> anyhow::Resul
         }
         let listener = TcpListener::bind(cfg.addr)
             .with_context(|| format!("cannot listen on {}", cfg.addr))?;
-        let state = build_state(db, &cfg, &dbc.data_dir).await?;
         let url = format!("http://{}", listener.local_addr()?);
+        // With port 0 the configured address is not where we listen.
+        let mut cfg = cfg;
+        cfg.public_url.get_or_insert_with(|| url.clone());
+        let state = build_state(db, &cfg, &dbc.data_dir).await?;
         tracing::info!(%url, "Karat is running");
         println!("\n  Karat is running at {url}\n");
         if demo {

@@ -166,13 +166,14 @@ fn origin_of(url: &str) -> &str {
     }
 }
 
-fn origin_allowed(state: &AppState, origin: Option<&str>) -> bool {
-    let Some(origin) = origin else {
-        // Not a browser (browsers always send Origin on WebSocket upgrades).
-        return true;
-    };
-    let public = state.config.public_url();
-    origin == origin_of(&public)
+/// Browsers always send Origin on WebSocket upgrades; other clients may not.
+/// A browser page is allowed when it is served by this host (same origin), by
+/// the public URL, or by a configured extra origin — never by another site.
+fn origin_allowed(state: &AppState, origin: Option<&str>, host: Option<&str>) -> bool {
+    let Some(origin) = origin else { return true };
+    let same_host = host.is_some_and(|h| origin.split_once("://").is_some_and(|(_, o)| o == h));
+    same_host
+        || origin == origin_of(&state.config.public_url())
         || state
             .config
             .allowed_origins
@@ -198,7 +199,11 @@ pub async fn connect(
         .headers()
         .get(header::ORIGIN)
         .and_then(|v| v.to_str().ok());
-    if !origin_allowed(&state, origin) {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok());
+    if !origin_allowed(&state, origin, host) {
         return Err(ApiError::Forbidden);
     }
     if query.ticket.len() > 200 {

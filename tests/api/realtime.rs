@@ -193,6 +193,9 @@ async fn tickets_origins_and_frames_are_checked() {
     let token = app.token(T::A, Role::SalesRep).await;
     let t = ticket(&app, &token).await;
     assert_eq!(open(&app, &t, "http://evil.example").await.err(), Some(403));
+    // A page served by this very host is same-origin, with no configuration.
+    let same = ticket(&app, &token).await;
+    assert!(open(&app, &same, &app.base.clone()).await.is_ok());
     // The refused attempt did not burn the ticket; using it twice does.
     let ws = open(&app, &t, ORIGIN).await;
     assert!(ws.is_ok());
