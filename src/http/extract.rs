@@ -164,6 +164,16 @@ impl<T> Page<T> {
     }
 }
 
+/// `%text%` for ILIKE, with the text's own `\`, `%` and `_` taken literally.
+pub fn contains_pattern(text: &str) -> String {
+    format!(
+        "%{}%",
+        text.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
 /// Collects field errors; `finish` turns them into one 422.
 #[derive(Default)]
 pub struct Validator(Vec<FieldError>);

@@ -243,12 +243,7 @@ pub async fn list(
         .platform_tx(async |c| {
             let mut q = tenants::table.select(Tenant::as_select()).into_boxed();
             if let Some(text) = &filter.q {
-                let pattern = format!(
-                    "%{}%",
-                    text.replace('\\', "\\\\")
-                        .replace('%', "\\%")
-                        .replace('_', "\\_")
-                );
+                let pattern = crate::http::extract::contains_pattern(text);
                 q = q.filter(
                     tenants::name
                         .ilike(pattern.clone())
@@ -444,14 +439,7 @@ pub async fn create_admin(
         manager_id: None,
         password: a.password,
     };
-    let mut v = Validator::default();
-    v.text("name", &input.name, 1, 120);
-    let email = user_model::parse_email(&mut v, "email", &input.email);
-    let phone = user_model::parse_phone(&mut v, "phone", input.phone.as_deref());
-    v.finish()?;
-    if let Some(p) = &input.password {
-        crate::auth::password::check_policy("password", p, Some(&email))?;
-    }
+    let (email, phone) = input.validate()?;
     let id = *id;
     let (user, mail) = state
         .db

@@ -161,7 +161,8 @@ pub fn parse_phone(v: &mut Validator, field: &str, phone: Option<&str>) -> Optio
 }
 
 impl NewUser {
-    fn validate(&self) -> Result<(String, Option<String>), ApiError> {
+    /// Validates the input; returns the normalised e-mail and phone.
+    pub fn validate(&self) -> Result<(String, Option<String>), ApiError> {
         let mut v = Validator::default();
         v.text("name", &self.name, 1, 120);
         let email = parse_email(&mut v, "email", &self.email);
@@ -401,12 +402,7 @@ pub async fn list(
                 .select(UserViewRow::as_select())
                 .into_boxed();
             if let Some(text) = &filter.q {
-                let pattern = format!(
-                    "%{}%",
-                    text.replace('\\', "\\\\")
-                        .replace('%', "\\%")
-                        .replace('_', "\\_")
-                );
+                let pattern = crate::http::extract::contains_pattern(text);
                 q = q.filter(
                     user_views::name
                         .ilike(pattern.clone())
