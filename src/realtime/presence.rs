@@ -59,6 +59,22 @@ async fn announce(c: &mut Conn, tenant: Uuid, user: Uuid, status: &str) -> Resul
     Ok(())
 }
 
+/// Announces `offline` for each (tenant, user) whose presence rows were removed
+/// and who has none left on any node.
+async fn announce_gone(c: &mut Conn, gone: Vec<(Uuid, Uuid)>) -> Result<(), ApiError> {
+    for (tenant, user) in gone {
+        let still: i64 = presence::table
+            .filter(presence::user_id.eq(user))
+            .count()
+            .get_result(c)
+            .await?;
+        if still == 0 {
+            announce(c, tenant, user, "offline").await?;
+        }
+    }
+    Ok(())
+}
+
 /// Sets `user`'s status on `node` and tells colleagues.
 pub async fn set(
     db: &Db,
@@ -139,16 +155,7 @@ pub async fn heartbeat(db: Db, node: Uuid) {
                 diesel::delete(nodes::table.filter(nodes::id.eq_any(&dead)))
                     .execute(c)
                     .await?;
-                for (tenant, user) in gone {
-                    let still: i64 = presence::table
-                        .filter(presence::user_id.eq(user))
-                        .count()
-                        .get_result(c)
-                        .await?;
-                    if still == 0 {
-                        announce(c, tenant, user, "offline").await?;
-                    }
-                }
+                announce_gone(c, gone).await?;
                 tracing::info!(nodes = dead.len(), "removed presence of dead nodes");
                 Ok(())
             })
@@ -168,16 +175,7 @@ pub async fn leave_node(db: &Db, node: Uuid) {
                     .returning((presence::tenant_id, presence::user_id))
                     .get_results(c)
                     .await?;
-            for (tenant, user) in gone {
-                let still: i64 = presence::table
-                    .filter(presence::user_id.eq(user))
-                    .count()
-                    .get_result(c)
-                    .await?;
-                if still == 0 {
-                    announce(c, tenant, user, "offline").await?;
-                }
-            }
+            announce_gone(c, gone).await?;
             diesel::delete(nodes::table.find(node)).execute(c).await?;
             Ok(())
         })
