@@ -93,11 +93,12 @@ impl Vapid {
     }
 }
 
-/// `scheme://host[:port]` of a URL.
-fn origin(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let host = rest.split('/').next()?;
-    (!host.is_empty()).then(|| format!("{scheme}://{host}"))
+/// `scheme://host[:port]` of an absolute URL with a host.
+fn origin(url: &str) -> Option<&str> {
+    let o = crate::realtime::origin_of(url);
+    o.split_once("://")
+        .is_some_and(|(_, host)| !host.is_empty())
+        .then_some(o)
 }
 
 struct Len(usize);
@@ -428,7 +429,7 @@ mod tests {
     #[test]
     fn origins() {
         assert_eq!(
-            origin("https://fcm.googleapis.com/fcm/send/abc").as_deref(),
+            origin("https://fcm.googleapis.com/fcm/send/abc"),
             Some("https://fcm.googleapis.com")
         );
         assert!(check_endpoint("http://evil.example/x").is_err());

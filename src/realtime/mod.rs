@@ -155,8 +155,8 @@ async fn consume(state: &AppState, presented: &str) -> Result<Holder, ApiError> 
     holder.ok_or_else(invalid)
 }
 
-/// `scheme://host[:port]` of a URL.
-fn origin_of(url: &str) -> &str {
+/// `scheme://host[:port]` of a URL (the URL itself when it has no scheme).
+pub fn origin_of(url: &str) -> &str {
     match url.find("://") {
         Some(i) => match url[i + 3..].find('/') {
             Some(j) => &url[..i + 3 + j],
