@@ -105,6 +105,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         for (email, name, role, phone, codes) in DEMO_USERS {
             ensure_user(c, Some(demo), email, name, role, Some(phone), &hash, codes).await?;
         }
+        ensure_customers(c, demo).await?;
         let other = ensure_tenant(c, "Kanchan Gold House", "other").await?;
         ensure_store(
             c,
@@ -252,4 +253,252 @@ pub fn print_credentials() {
     println!(
         "    other tenant     owner@other.test         (business admin of Kanchan Gold House)\n"
     );
+}
+
+/// Demo customers: (name, phone, city, tier, tags, metals, categories, store code,
+/// what they looked at, outcome, value).
+type DemoCustomer = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+);
+
+const DEMO_CUSTOMERS: [DemoCustomer; 10] = [
+    (
+        "Meenakshi Sundaram",
+        "+919840011223",
+        "Chennai",
+        "vvip",
+        &["bridal", "temple jewellery"],
+        &["gold"],
+        &["necklace_sets", "bangles"],
+        "CHN-TN",
+        "necklace_sets",
+        "purchased",
+        685000,
+    ),
+    (
+        "Arjun Reddy",
+        "+919845022334",
+        "Bengaluru",
+        "vip",
+        &["diamond lover"],
+        &["platinum", "gold"],
+        &["rings"],
+        "BLR-MG",
+        "rings",
+        "wants_more_discount",
+        240000,
+    ),
+    (
+        "Kavya Hegde",
+        "+919880033445",
+        "Bengaluru",
+        "general",
+        &["wedding 2027"],
+        &["gold"],
+        &["mangalsutra", "earrings"],
+        "BLR-MG",
+        "mangalsutra",
+        "checking_other_jewellers",
+        180000,
+    ),
+    (
+        "Fathima Begum",
+        "+919884044556",
+        "Chennai",
+        "vip",
+        &[],
+        &["gold"],
+        &["bangles"],
+        "CHN-TN",
+        "bangles",
+        "design_selected",
+        320000,
+    ),
+    (
+        "Rohit Agarwal",
+        "+919900055667",
+        "Bengaluru",
+        "general",
+        &["gifting"],
+        &["silver"],
+        &["pendants"],
+        "BLR-MG",
+        "pendants",
+        "felt_less_variety",
+        25000,
+    ),
+    (
+        "Divya Krishnan",
+        "+919941066778",
+        "Chennai",
+        "general",
+        &[],
+        &["rose_gold"],
+        &["earrings"],
+        "CHN-TN",
+        "earrings",
+        "purchased",
+        48000,
+    ),
+    (
+        "Sneha Patil",
+        "+919945077889",
+        "Bengaluru",
+        "vip",
+        &["diamond lover"],
+        &["gold", "platinum"],
+        &["necklace_sets"],
+        "BLR-MG",
+        "necklace_sets",
+        "other",
+        450000,
+    ),
+    (
+        "Harish Chandran",
+        "+919962088990",
+        "Chennai",
+        "general",
+        &["investment"],
+        &["gold"],
+        &["coins"],
+        "CHN-TN",
+        "coins",
+        "purchased",
+        150000,
+    ),
+    (
+        "Ananya Bhat",
+        "+919986099001",
+        "Bengaluru",
+        "general",
+        &["bridal"],
+        &["gold"],
+        &["necklace_sets", "bangles"],
+        "BLR-MG",
+        "bangles",
+        "wants_more_discount",
+        520000,
+    ),
+    (
+        "Saravanan Pillai",
+        "+919790010112",
+        "Chennai",
+        "vvip",
+        &["temple jewellery"],
+        &["gold"],
+        &["chains"],
+        "CHN-TN",
+        "chains",
+        "checking_other_jewellers",
+        95000,
+    ),
+];
+
+/// Demo customers with a visit each (and a lead where nothing was bought),
+/// unless the tenant already has customers.
+async fn ensure_customers(c: &mut crate::db::Conn, tenant: Uuid) -> Result<(), ApiError> {
+    use crate::db::schema::{customer_phones, customers, leads, visit_interests, visits};
+    let existing: i64 = customers::table
+        .filter(customers::tenant_id.eq(tenant))
+        .count()
+        .get_result(c)
+        .await?;
+    if existing > 0 {
+        return Ok(());
+    }
+    let sales: Uuid = users::table
+        .filter(users::email.eq("sales@demo.test"))
+        .select(users::id)
+        .first(c)
+        .await?;
+    for (i, (name, phone, city, tier, tags, metals, categories, code, interest, outcome, value)) in
+        DEMO_CUSTOMERS.into_iter().enumerate()
+    {
+        let store: Uuid = stores::table
+            .filter(stores::tenant_id.eq(tenant))
+            .filter(stores::code.eq(code))
+            .select(stores::id)
+            .first(c)
+            .await?;
+        let id = Uuid::now_v7();
+        let at = chrono::Utc::now() - chrono::Duration::days(i as i64 * 3 + 1);
+        let purchased = outcome == "purchased";
+        diesel::insert_into(customers::table)
+            .values((
+                customers::id.eq(id),
+                customers::tenant_id.eq(tenant),
+                customers::name.eq(name),
+                customers::phones.eq(vec![phone]),
+                customers::city.eq(city),
+                customers::tier.eq(tier),
+                customers::tags.eq(tags),
+                customers::preferences
+                    .eq(serde_json::json!({ "metals": metals, "categories": categories })),
+                customers::home_store_id.eq(store),
+                customers::lifetime_value.eq(if purchased { value } else { 0 }),
+                customers::last_purchase_at.eq(purchased.then_some(at)),
+                customers::created_by.eq(sales),
+            ))
+            .execute(c)
+            .await?;
+        diesel::insert_into(customer_phones::table)
+            .values((
+                customer_phones::tenant_id.eq(tenant),
+                customer_phones::phone.eq(phone),
+                customer_phones::customer_id.eq(id),
+            ))
+            .execute(c)
+            .await?;
+        let visit = Uuid::now_v7();
+        diesel::insert_into(visits::table)
+            .values((
+                visits::id.eq(visit),
+                visits::tenant_id.eq(tenant),
+                visits::customer_id.eq(id),
+                visits::store_id.eq(store),
+                visits::visited_at.eq(at),
+                visits::attended_by.eq(sales),
+                visits::reason.eq(if i % 2 == 0 { "wedding" } else { "gifting" }),
+                visits::lead_source.eq(if i % 3 == 0 { "referral" } else { "walk_in" }),
+                visits::created_by.eq(sales),
+            ))
+            .execute(c)
+            .await?;
+        diesel::insert_into(visit_interests::table)
+            .values((
+                visit_interests::id.eq(Uuid::now_v7()),
+                visit_interests::tenant_id.eq(tenant),
+                visit_interests::visit_id.eq(visit),
+                visit_interests::category.eq(interest),
+                visit_interests::expected_value.eq(value),
+                visit_interests::outcome.eq(outcome),
+                visit_interests::position.eq(0),
+            ))
+            .execute(c)
+            .await?;
+        if !purchased {
+            diesel::insert_into(leads::table)
+                .values((
+                    leads::id.eq(Uuid::now_v7()),
+                    leads::tenant_id.eq(tenant),
+                    leads::customer_id.eq(id),
+                    leads::store_id.eq(store),
+                    leads::source.eq("visit"),
+                    leads::visit_id.eq(visit),
+                ))
+                .execute(c)
+                .await?;
+        }
+    }
+    Ok(())
 }

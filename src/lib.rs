@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod config;
+pub mod customers;
 pub mod db;
 pub mod demo;
 pub mod http;

@@ -50,6 +50,11 @@ impl AppState {
         let (push_key, subject) = (vapid.clone(), config.public_url());
         let registry = crate::jobs::Registry::default()
             .on(crate::realtime::SWEEP_JOB, crate::realtime::sweep_job)
+            .on(crate::customers::PURGE_JOB, crate::customers::purge_job)
+            .on(
+                crate::customers::appointments::REMIND_JOB,
+                crate::customers::appointments::remind_job,
+            )
             .on(crate::push::PUSH_JOB, move |db, job| {
                 crate::push::send_job(db, push_key.clone(), subject.clone(), job)
             });

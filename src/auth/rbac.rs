@@ -198,7 +198,6 @@ pub fn grant(role: Role, perm: Permission) -> Option<Scope> {
         (Marketing, StoresRead | UsersRead) => Some(Store),
         (Marketing, CustomersImportExport | TasksManage) => Some(Own),
         (Marketing, CatalogRead | ChatUse | CampaignsManage) => Some(Tenant),
-        (Marketing, CustomersRead) => Some(Tenant),
         (Marketing, _) => None,
     }
 }

@@ -173,6 +173,7 @@ async fn grant_app_role(mut conn: AsyncPgConnection, app_role: &str) -> anyhow::
         "GRANT USAGE ON SCHEMA public TO {app_role};
          GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {app_role};
          REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {app_role};
+         REVOKE UPDATE, DELETE, TRUNCATE ON customer_access_log FROM {app_role};
          REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON __diesel_schema_migrations FROM {app_role};
          GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {app_role};"
     ))

@@ -11,6 +11,7 @@ diesel::table! {
         locale -> Text,
         plan -> Text,
         status -> Text,
+        trash_retention_days -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
     }
@@ -253,6 +254,149 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    customers (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        name -> Text,
+        phones -> Array<Text>,
+        email -> Nullable<Text>,
+        gender -> Nullable<Text>,
+        birth_date -> Nullable<Date>,
+        anniversary -> Nullable<Date>,
+        address -> Nullable<Text>,
+        city -> Nullable<Text>,
+        area -> Nullable<Text>,
+        postal_code -> Nullable<Text>,
+        language -> Nullable<Text>,
+        community -> Nullable<Text>,
+        customer_type -> Text,
+        preferences -> Jsonb,
+        budget_band -> Nullable<Text>,
+        tier -> Text,
+        tags -> Array<Text>,
+        consent -> Jsonb,
+        dnd -> Bool,
+        home_store_id -> Uuid,
+        lifetime_value -> Int8,
+        last_purchase_at -> Nullable<Timestamptz>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+        deleted_by -> Nullable<Uuid>,
+        merged_into -> Nullable<Uuid>,
+        search_doc -> Text,
+    }
+}
+
+diesel::table! {
+    customer_phones (tenant_id, phone) {
+        tenant_id -> Uuid,
+        phone -> Text,
+        customer_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    customer_family (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        customer_id -> Uuid,
+        name -> Text,
+        relation -> Text,
+        linked_customer_id -> Nullable<Uuid>,
+        birth_date -> Nullable<Date>,
+        anniversary -> Nullable<Date>,
+        wedding_date -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    customer_notes (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        customer_id -> Uuid,
+        author_id -> Uuid,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    visits (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        customer_id -> Uuid,
+        store_id -> Uuid,
+        visited_at -> Timestamptz,
+        attended_by -> Uuid,
+        reason -> Text,
+        lead_source -> Text,
+        notes -> Nullable<Text>,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    visit_interests (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        visit_id -> Uuid,
+        category -> Text,
+        design_number -> Nullable<Text>,
+        expected_value -> Nullable<Int8>,
+        outcome -> Text,
+        note -> Nullable<Text>,
+        position -> Int2,
+    }
+}
+
+diesel::table! {
+    leads (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        customer_id -> Uuid,
+        store_id -> Uuid,
+        source -> Text,
+        visit_id -> Nullable<Uuid>,
+        state -> Text,
+        assigned_to -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    appointments (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        customer_id -> Uuid,
+        store_id -> Uuid,
+        staff_id -> Nullable<Uuid>,
+        scheduled_at -> Timestamptz,
+        purpose -> Text,
+        status -> Text,
+        rescheduled_to -> Nullable<Uuid>,
+        notes -> Nullable<Text>,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    customer_access_log (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        customer_id -> Uuid,
+        user_id -> Uuid,
+        ip -> Nullable<Text>,
+        at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(stores -> tenants (tenant_id));
 diesel::joinable!(user_stores -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -280,4 +424,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     settings,
     push_subscriptions,
+    customers,
+    customer_phones,
+    customer_family,
+    customer_notes,
+    visits,
+    visit_interests,
+    leads,
+    appointments,
+    customer_access_log,
 );

@@ -36,6 +36,9 @@ pub struct Problem {
     pub detail: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// For a duplicate: the id of the record that already exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing_id: Option<uuid::Uuid>,
 }
 
 /// Errors a request can end with.
@@ -53,6 +56,12 @@ pub enum ApiError {
     Forbidden,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A record with the same natural key exists (e.g. a customer's phone).
+    #[error("duplicate: {detail}")]
+    Duplicate {
+        detail: String,
+        existing_id: uuid::Uuid,
+    },
     #[error("too many requests")]
     TooManyRequests { retry_after: u64 },
     #[error("payload too large")]
@@ -79,6 +88,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => ("unauthorized", "Authentication required"),
             ApiError::Forbidden => ("forbidden", "Not allowed"),
             ApiError::Conflict(_) => ("conflict", "Conflict"),
+            ApiError::Duplicate { .. } => ("duplicate", "Already exists"),
             ApiError::TooManyRequests { .. } => ("rate-limited", "Too many requests"),
             ApiError::PayloadTooLarge => ("payload-too-large", "Payload too large"),
             ApiError::UnsupportedMediaType => ("unsupported-media-type", "Unsupported media type"),
@@ -91,6 +101,7 @@ impl ApiError {
         match self {
             ApiError::NotFound => Some("The requested resource does not exist.".into()),
             ApiError::BadRequest(d) | ApiError::Conflict(d) => Some(d.clone()),
+            ApiError::Duplicate { detail, .. } => Some(detail.clone()),
             ApiError::Validation(errors) => Some(
                 errors
                     .iter()
@@ -129,6 +140,10 @@ impl ApiError {
                 ApiError::Validation(e) => e.clone(),
                 _ => vec![],
             },
+            existing_id: match self {
+                ApiError::Duplicate { existing_id, .. } => Some(*existing_id),
+                _ => None,
+            },
         }
     }
 }
@@ -141,7 +156,7 @@ impl ResponseError for ApiError {
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::Duplicate { .. } => StatusCode::CONFLICT,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -23,7 +23,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Registers every route; used by the server and the tests alike.
 pub fn configure(cfg: &mut aweb::ServiceConfig) {
-    use crate::{audit, auth::routes as a, stores, tenants, users};
+    use crate::{audit, auth::routes as a, customers, stores, tenants, users};
     cfg.service(healthz)
         .service(readyz)
         .service(metrics_text)
@@ -54,6 +54,24 @@ pub fn configure(cfg: &mut aweb::ServiceConfig) {
                 .service(users::get_one)
                 .service(users::update)
                 .service(audit::list)
+                .service(customers::list)
+                .service(customers::create)
+                .service(customers::trash)
+                .service(customers::access_log)
+                .service(customers::visits::by_phone)
+                .service(customers::get_one)
+                .service(customers::update)
+                .service(customers::remove)
+                .service(customers::restore)
+                .service(customers::merge)
+                .service(customers::add_note)
+                .service(customers::timeline::timeline)
+                .service(customers::visits::create)
+                .service(customers::visits::list)
+                .service(customers::appointments::create)
+                .service(customers::appointments::list)
+                .service(customers::appointments::set_status)
+                .service(customers::appointments::reschedule)
                 .service(crate::notifications::list)
                 .service(crate::notifications::unread_count)
                 .service(crate::notifications::read_all)

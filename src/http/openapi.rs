@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{audit, auth, jobs, notifications, push, realtime, stores, tenants, users};
+use crate::{audit, auth, customers, jobs, notifications, push, realtime, stores, tenants, users};
 
 struct BearerAuth;
 
@@ -35,6 +35,12 @@ impl Modify for BearerAuth {
         stores::list, stores::create, stores::get_one, stores::update,
         users::list, users::create, users::get_one, users::update,
         audit::list,
+        customers::list, customers::create, customers::get_one, customers::update,
+        customers::remove, customers::trash, customers::restore, customers::merge,
+        customers::add_note, customers::access_log, customers::timeline::timeline,
+        customers::visits::create, customers::visits::list, customers::visits::by_phone,
+        customers::appointments::create, customers::appointments::list,
+        customers::appointments::set_status, customers::appointments::reschedule,
         realtime::ticket, realtime::connect, realtime::presence::list,
         jobs::summary, jobs::list,
         push::vapid_key, push::subscribe, push::unsubscribe,
@@ -47,6 +53,9 @@ impl Modify for BearerAuth {
         (name = "stores", description = "Showrooms"),
         (name = "users", description = "People and their roles"),
         (name = "audit", description = "Who changed what"),
+        (name = "customers", description = "Customer profiles, search, trash, merge, timeline and access log"),
+        (name = "visits", description = "Showroom visits and interests; a visit without a purchase opens a lead"),
+        (name = "appointments", description = "Appointments and follow-ups at a store"),
         (name = "push", description = "Web Push subscriptions"),
         (name = "jobs", description = "Background job queue (counts and failures)"),
         (name = "notifications", description = "My notification centre and preferences"),

@@ -390,7 +390,7 @@ async fn run_session(
     let _ = session.close(None).await;
 }
 
-/// Starts the node's NOTIFY listener and the event-retention sweeper on the hubs' arbiter.
+/// Starts the node's NOTIFY listener and the hourly housekeeping jobs on the hubs' arbiter.
 pub fn start_background(hubs: Arc<Hubs>, db: crate::db::Db, retention_days: i64) {
     let url = db.url().to_string();
     let h = hubs.clone();
@@ -402,23 +402,33 @@ pub fn start_background(hubs: Arc<Hubs>, db: crate::db::Db, retention_days: i64)
         let mut every = tokio::time::interval(Duration::from_secs(3600));
         loop {
             every.tick().await;
-            // One sweep per hour across all nodes: the dedupe key is the hour.
-            let key = format!("{SWEEP_JOB}:{}", Utc::now().format("%Y-%m-%dT%H"));
+            // Hourly housekeeping across all nodes: the dedupe key is the hour, so
+            // each job runs once per hour however many nodes are up.
+            let hour = Utc::now().format("%Y-%m-%dT%H").to_string();
             let queued = db
                 .platform_tx(async |c| {
-                    let job = crate::jobs::NewJob {
-                        kind: SWEEP_JOB,
-                        tenant_id: None,
-                        payload: serde_json::json!({ "retention_days": retention_days }),
-                        run_at: None,
-                        max_attempts: 3,
-                        dedupe_key: Some(key.clone()),
-                    };
-                    crate::jobs::enqueue(c, job).await
+                    for (kind, payload) in [
+                        (
+                            SWEEP_JOB,
+                            serde_json::json!({ "retention_days": retention_days }),
+                        ),
+                        (crate::customers::PURGE_JOB, serde_json::json!({})),
+                    ] {
+                        let job = crate::jobs::NewJob {
+                            kind,
+                            tenant_id: None,
+                            payload,
+                            run_at: None,
+                            max_attempts: 3,
+                            dedupe_key: Some(format!("{kind}:{hour}")),
+                        };
+                        crate::jobs::enqueue(c, job).await?;
+                    }
+                    Ok(())
                 })
                 .await;
             if let Err(e) = queued {
-                tracing::warn!(error = ?e, "could not schedule the event sweep");
+                tracing::warn!(error = ?e, "could not schedule the hourly jobs");
             }
         }
     });

@@ -3,6 +3,7 @@
 mod common;
 
 mod auth;
+mod customers;
 mod isolation;
 mod jobs;
 mod migrations;

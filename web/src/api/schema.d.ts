@@ -4,6 +4,58 @@
  */
 
 export interface paths {
+    "/api/v1/appointments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Appointments at the caller's stores, soonest first. */
+        get: operations["appointments_list"];
+        put?: never;
+        /** Book an appointment for a customer at a store. */
+        post: operations["appointments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appointments/{id}/reschedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reschedule: the old appointment becomes `rescheduled` and points at the new one. */
+        post: operations["appointments_reschedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appointments/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move an appointment along its status machine; an illegal move is a 409. */
+        post: operations["appointments_set_status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -158,6 +210,171 @@ export interface paths {
         post?: never;
         /** Sign out one of my sessions. */
         delete: operations["revoke_session"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Customers the caller may see, newest first, with search and filters. */
+        get: operations["customers_list"];
+        put?: never;
+        /** Create a customer. A phone that another customer has is a 409 naming them. */
+        post: operations["customers_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who opened which customer's profile, newest first (business admins). */
+        get: operations["customers_access_log"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/by-phone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find the customer with this exact phone anywhere in the tenant, so a visit
+         *     at any store attaches to the existing record instead of a duplicate.
+         */
+        get: operations["customers_by_phone"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/trash": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Trashed customers (not merged ones), most recently deleted first. */
+        get: operations["customers_trash"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A customer's full profile (telecallers get the call card). Every read is
+         *     written to the access log.
+         */
+        get: operations["customers_get_one"];
+        /** Replace a customer's profile. Consent channels not given keep their record. */
+        put: operations["customers_update"];
+        post?: never;
+        /** Move a customer to the trash (restorable until the tenant's retention passes). */
+        delete: operations["customers_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Merge a duplicate customer into this one (audited on both). */
+        post: operations["customers_merge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a note to a customer's timeline. */
+        post: operations["customers_add_note"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore a trashed customer. */
+        post: operations["customers_restore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A customer's timeline, newest first: visits with interests, appointments,
+         *     leads, notes and profile changes (telecallers see no notes or changes).
+         */
+        get: operations["customers_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -599,10 +816,95 @@ export interface paths {
         patch: operations["users_update"];
         trace?: never;
     };
+    "/api/v1/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Visits at the caller's stores (all stores for business admins), newest first. */
+        get: operations["visits_list"];
+        put?: never;
+        /**
+         * Log a visit (with a new or existing customer). Without a purchase it opens
+         *     a lead for the telecallers, unless the customer already has an open one.
+         */
+        post: operations["visits_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description One profile view. */
+        AccessEntry: {
+            /** Format: date-time */
+            at: string;
+            /** Format: uuid */
+            customer_id: string;
+            customer_name: string;
+            /** Format: uuid */
+            id: string;
+            ip?: string | null;
+            /** Format: uuid */
+            user_id: string;
+            user_name: string;
+        };
+        /** @description An appointment. */
+        Appointment: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            /** Format: uuid */
+            customer_id: string;
+            customer_name: string;
+            /** Format: uuid */
+            id: string;
+            notes?: string | null;
+            purpose: string;
+            /**
+             * Format: uuid
+             * @description The appointment that replaced this one.
+             */
+            rescheduled_to?: string | null;
+            /** Format: date-time */
+            scheduled_at: string;
+            /** Format: uuid */
+            staff_id?: string | null;
+            status: components["schemas"]["AppointmentStatus"];
+            /** Format: uuid */
+            store_id: string;
+        };
+        /** @description A new appointment. */
+        AppointmentInput: {
+            /** Format: uuid */
+            customer_id: string;
+            notes?: string | null;
+            purpose: string;
+            /** Format: date-time */
+            scheduled_at: string;
+            /**
+             * Format: uuid
+             * @description The staff member who will see the customer (reminded before).
+             */
+            staff_id?: string | null;
+            /** Format: uuid */
+            store_id: string;
+        };
+        /** @enum {string} */
+        AppointmentStatus: "scheduled" | "confirmed" | "completed" | "cancelled" | "no_show" | "rescheduled";
+        /** @description A status change. */
+        AppointmentStatusInput: {
+            notes?: string | null;
+            /** @description `confirmed`, `completed`, `cancelled` or `no_show` (use reschedule to move it). */
+            status: components["schemas"]["AppointmentStatus"];
+        };
         /** @description One audit row. */
         AuditEntry: {
             action: string;
@@ -622,10 +924,184 @@ export interface components {
             tenant_id?: string | null;
             user_agent?: string | null;
         };
+        /** @enum {string} */
+        BudgetBand: "under_50k" | "50k_2l" | "2l_5l" | "5l_10l" | "above_10l";
+        /** @enum {string} */
+        Category: "rings" | "necklace_sets" | "chains" | "mangalsutra" | "bangles" | "earrings" | "pendants" | "bracelets" | "nose_pins" | "anklets" | "coins" | "other";
         /** @description The current and the new password. */
         ChangePassword: {
             current_password: string;
             new_password: string;
+        };
+        /** @description A consent as recorded: what was shown, where, and when. */
+        ChannelConsent: {
+            /** Format: date-time */
+            at: string;
+            granted: boolean;
+            /**
+             * Format: uuid
+             * @description Who recorded it.
+             */
+            recorded_by: string;
+            /** @description Where it was captured, e.g. `showroom form`, `website`. */
+            source: string;
+            /** @description The wording the customer agreed to (or withdrew). */
+            text: string;
+        };
+        /** @description Consent per channel; absent means never asked. */
+        Consent: {
+            /** @default null */
+            calls: components["schemas"]["ChannelConsent"] | null;
+            /** @default null */
+            email: components["schemas"]["ChannelConsent"] | null;
+            /** @default null */
+            sms: components["schemas"]["ChannelConsent"] | null;
+            /** @default null */
+            whatsapp: components["schemas"]["ChannelConsent"] | null;
+        };
+        /** @description A consent being given or withdrawn now. */
+        ConsentGrant: {
+            granted: boolean;
+            source: string;
+            text: string;
+        };
+        /** @description Consent changes by channel; absent channels stay as they are. */
+        ConsentInput: {
+            /** @default null */
+            calls: components["schemas"]["ConsentGrant"] | null;
+            /** @default null */
+            email: components["schemas"]["ConsentGrant"] | null;
+            /** @default null */
+            sms: components["schemas"]["ConsentGrant"] | null;
+            /** @default null */
+            whatsapp: components["schemas"]["ConsentGrant"] | null;
+        };
+        /** @description A customer as the API shows it. */
+        Customer: {
+            address?: string | null;
+            /** Format: date */
+            anniversary?: string | null;
+            area?: string | null;
+            /** Format: date */
+            birth_date?: string | null;
+            budget_band?: components["schemas"]["BudgetBand"] | null;
+            city?: string | null;
+            community?: string | null;
+            consent: components["schemas"]["Consent"];
+            /** Format: date-time */
+            created_at: string;
+            customer_type: components["schemas"]["CustomerType"];
+            /** Format: date-time */
+            deleted_at?: string | null;
+            /** @description Do not disturb: never call or message. */
+            dnd: boolean;
+            email?: string | null;
+            family: components["schemas"]["FamilyMember"][];
+            gender?: components["schemas"]["Gender"] | null;
+            /** Format: uuid */
+            home_store_id: string;
+            /** Format: uuid */
+            id: string;
+            language?: string | null;
+            /** Format: date-time */
+            last_purchase_at?: string | null;
+            /**
+             * Format: int64
+             * @description Total spend in whole currency units.
+             */
+            lifetime_value: number;
+            /** @description True when the caller sees only the fields needed to call (telecallers). */
+            limited: boolean;
+            /** Format: uuid */
+            merged_into?: string | null;
+            name: string;
+            /** @description E.164; the first is the primary number. */
+            phones: string[];
+            postal_code?: string | null;
+            preferences: components["schemas"]["JewelleryPreferences"];
+            tags: string[];
+            tier: components["schemas"]["Tier"];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description A customer's profile: create and replace take the same shape. */
+        CustomerInput: {
+            address?: string | null;
+            /** Format: date */
+            anniversary?: string | null;
+            area?: string | null;
+            /** Format: date */
+            birth_date?: string | null;
+            budget_band?: components["schemas"]["BudgetBand"] | null;
+            city?: string | null;
+            community?: string | null;
+            /** @description Channels given here are recorded now; others keep their consent. */
+            consent?: components["schemas"]["ConsentInput"];
+            customer_type?: components["schemas"]["CustomerType"] | null;
+            dnd?: boolean;
+            email?: string | null;
+            family?: components["schemas"]["FamilyMember"][];
+            gender?: components["schemas"]["Gender"] | null;
+            /**
+             * Format: uuid
+             * @description Defaults to the caller's first store.
+             */
+            home_store_id?: string | null;
+            language?: string | null;
+            name: string;
+            /** @description 1–5 numbers; national numbers get the tenant's country code. */
+            phones: string[];
+            postal_code?: string | null;
+            preferences?: components["schemas"]["JewelleryPreferences"];
+            tags?: string[];
+            tier?: components["schemas"]["Tier"] | null;
+        };
+        /** @description A stored note. */
+        CustomerNote: {
+            /** Format: uuid */
+            author_id: string;
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            customer_id: string;
+            /** Format: uuid */
+            id: string;
+        };
+        /** @description A row in a customer list. */
+        CustomerSummary: {
+            city?: string | null;
+            /** Format: date-time */
+            deleted_at?: string | null;
+            dnd: boolean;
+            /** Format: uuid */
+            home_store_id: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            phone: string;
+            tags: string[];
+            tier: components["schemas"]["Tier"];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @enum {string} */
+        CustomerType: "individual" | "corporate" | "wholesale";
+        /** @description A family member, optionally a customer record of their own. */
+        FamilyMember: {
+            /** Format: date */
+            anniversary?: string | null;
+            /** Format: date */
+            birth_date?: string | null;
+            /**
+             * Format: uuid
+             * @description The member's own customer record, when they have one.
+             */
+            linked_customer_id?: string | null;
+            name: string;
+            relation: components["schemas"]["Relation"];
+            /** Format: date */
+            wedding_date?: string | null;
         };
         /** @description One invalid field. */
         FieldError: {
@@ -636,6 +1112,40 @@ export interface components {
         /** @description A request for a password-reset e-mail. */
         ForgotRequest: {
             email: string;
+        };
+        /** @enum {string} */
+        Gender: "female" | "male" | "other";
+        /** @description One interest shown during a visit. */
+        Interest: {
+            category: components["schemas"]["Category"];
+            design_number?: string | null;
+            /**
+             * Format: int64
+             * @description Expected (or, when purchased, actual) value in whole currency units.
+             */
+            expected_value?: number | null;
+            note?: string | null;
+            outcome: components["schemas"]["Outcome"];
+        };
+        /** @description The jewellery profile. */
+        JewelleryPreferences: {
+            /** @default [] */
+            categories: components["schemas"]["Category"][];
+            /** @default [] */
+            metals: components["schemas"]["Metal"][];
+            /** @default [] */
+            purities: components["schemas"]["Purity"][];
+            /**
+             * @description Indian ring size, e.g. `14`.
+             * @default null
+             */
+            ring_size: string | null;
+            /** @default null */
+            saving_scheme: components["schemas"]["SavingScheme"] | null;
+            /** @default [] */
+            stones: components["schemas"]["Stone"][];
+            /** @default [] */
+            styles: components["schemas"]["Style"][];
         };
         /** @description A claimed job. */
         Job: {
@@ -670,6 +1180,8 @@ export interface components {
             /** Format: int64 */
             running: number;
         };
+        /** @enum {string} */
+        LeadSource: "walk_in" | "referral" | "instagram" | "facebook" | "google" | "whatsapp" | "website" | "exhibition" | "newspaper" | "hoarding" | "other";
         /** @description Credentials. */
         LoginRequest: {
             email: string;
@@ -695,6 +1207,17 @@ export interface components {
             tenant?: components["schemas"]["Tenant"] | null;
             user: components["schemas"]["User"];
         };
+        /** @description Which record to fold into this one. */
+        MergeInput: {
+            /**
+             * Format: uuid
+             * @description The duplicate: its visits, leads, appointments, notes, phones and family
+             *     move here, blanks are filled from it, and it goes to the trash.
+             */
+            duplicate_id: string;
+        };
+        /** @enum {string} */
+        Metal: "gold" | "silver" | "platinum" | "rose_gold";
         /** @description Input for a tenant's first business admin. */
         NewAdmin: {
             email: string;
@@ -741,6 +1264,10 @@ export interface components {
             role: components["schemas"]["Role"];
             store_ids?: string[];
         };
+        /** @description A note on a customer. */
+        NoteInput: {
+            body: string;
+        };
         /** @description One notification. */
         Notification: {
             body: string;
@@ -754,6 +1281,56 @@ export interface components {
             title: string;
             type: string;
             urgent: boolean;
+        };
+        /** @enum {string} */
+        Outcome: "purchased" | "design_selected" | "wants_more_discount" | "checking_other_jewellers" | "felt_less_variety" | "other";
+        /** @description One page of a list. */
+        Page_AccessEntry: {
+            items: {
+                /** Format: date-time */
+                at: string;
+                /** Format: uuid */
+                customer_id: string;
+                customer_name: string;
+                /** Format: uuid */
+                id: string;
+                ip?: string | null;
+                /** Format: uuid */
+                user_id: string;
+                user_name: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list. */
+        Page_Appointment: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                /** Format: uuid */
+                customer_id: string;
+                customer_name: string;
+                /** Format: uuid */
+                id: string;
+                notes?: string | null;
+                purpose: string;
+                /**
+                 * Format: uuid
+                 * @description The appointment that replaced this one.
+                 */
+                rescheduled_to?: string | null;
+                /** Format: date-time */
+                scheduled_at: string;
+                /** Format: uuid */
+                staff_id?: string | null;
+                status: components["schemas"]["AppointmentStatus"];
+                /** Format: uuid */
+                store_id: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
         };
         /** @description One page of a list. */
         Page_AuditEntry: {
@@ -774,6 +1351,27 @@ export interface components {
                 /** Format: uuid */
                 tenant_id?: string | null;
                 user_agent?: string | null;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list. */
+        Page_CustomerSummary: {
+            items: {
+                city?: string | null;
+                /** Format: date-time */
+                deleted_at?: string | null;
+                dnd: boolean;
+                /** Format: uuid */
+                home_store_id: string;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                phone: string;
+                tags: string[];
+                tier: components["schemas"]["Tier"];
+                /** Format: date-time */
+                updated_at: string;
             }[];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
@@ -881,6 +1479,49 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
         };
+        /** @description One page of a list. */
+        Page_Visit: {
+            items: {
+                /** Format: uuid */
+                attended_by: string;
+                attended_by_name: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                customer_id: string;
+                customer_name: string;
+                /** Format: uuid */
+                id: string;
+                interests: components["schemas"]["Interest"][];
+                /**
+                 * Format: uuid
+                 * @description The lead this visit opened (or the customer's open lead it joined).
+                 */
+                lead_id?: string | null;
+                lead_source: components["schemas"]["LeadSource"];
+                notes?: string | null;
+                reason: components["schemas"]["VisitReason"];
+                /** Format: uuid */
+                store_id: string;
+                /** Format: date-time */
+                visited_at: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description Who a phone number belongs to (for logging a visit). */
+        PhoneMatch: {
+            /**
+             * Format: date-time
+             * @description Set when the customer is in the trash.
+             */
+            deleted_at?: string | null;
+            /** Format: uuid */
+            home_store_id: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
         /** @description My notification preferences. */
         Preferences: {
             quiet_hours?: components["schemas"]["QuietHours"] | null;
@@ -904,12 +1545,19 @@ export interface components {
         Problem: {
             detail?: string | null;
             errors?: components["schemas"]["FieldError"][];
+            /**
+             * Format: uuid
+             * @description For a duplicate: the id of the record that already exists.
+             */
+            existing_id?: string | null;
             /** Format: int32 */
             status: number;
             title: string;
             /** @description Stable identifier of the kind of problem (`urn:karat:problem:…`). */
             type: string;
         };
+        /** @enum {string} */
+        Purity: "24k" | "22k" | "18k" | "14k" | "925_silver" | "950_platinum";
         /** @description Quiet hours in the tenant's time zone, e.g. 22:00–08:00 (may wrap midnight). */
         QuietHours: {
             /** @description `HH:MM` */
@@ -921,6 +1569,18 @@ export interface components {
         RefreshRequest: {
             refresh_token: string;
         };
+        /** @enum {string} */
+        Relation: "spouse" | "son" | "daughter" | "father" | "mother" | "brother" | "sister" | "grandchild" | "other";
+        /** @description A new time for an appointment. */
+        RescheduleInput: {
+            /** Format: date-time */
+            scheduled_at: string;
+            /**
+             * Format: uuid
+             * @description Defaults to the same staff member.
+             */
+            staff_id?: string | null;
+        };
         /** @description A reset token and the new password. */
         ResetRequest: {
             new_password: string;
@@ -931,6 +1591,8 @@ export interface components {
          * @enum {string}
          */
         Role: "platform_admin" | "business_admin" | "manager" | "sales_rep" | "telecaller" | "marketing";
+        /** @enum {string} */
+        SavingScheme: "none" | "active" | "matured" | "closed";
         /** @description One signed-in device. */
         Session: {
             /** Format: date-time */
@@ -948,6 +1610,8 @@ export interface components {
         SessionList: {
             items: components["schemas"]["Session"][];
         };
+        /** @enum {string} */
+        Stone: "diamond" | "polki" | "kundan" | "ruby" | "emerald" | "sapphire" | "pearl" | "other";
         /** @description A showroom. */
         Store: {
             active: boolean;
@@ -972,6 +1636,8 @@ export interface components {
             name?: string | null;
             time_zone?: string | null;
         };
+        /** @enum {string} */
+        Style: "traditional" | "contemporary" | "bridal";
         /** @description A browser's push subscription. */
         Subscribe: {
             endpoint: string;
@@ -1016,6 +1682,28 @@ export interface components {
             ticket: string;
             /** @description Path to open the WebSocket on. */
             url: string;
+        };
+        /** @enum {string} */
+        Tier: "general" | "vip" | "vvip";
+        /** @description One thing on a customer's timeline. */
+        TimelineEntry: {
+            /** @description Who did it, when known. */
+            actor?: string | null;
+            /** Format: date-time */
+            at: string;
+            /** @description The details, by kind. */
+            data: Record<string, never>;
+            /** Format: uuid */
+            id: string;
+            /** @description `visit`, `appointment`, `note`, `lead` or `change`. */
+            kind: string;
+            /** @description A one-line description (reason, purpose, note text, lead state, action). */
+            summary: string;
+        };
+        /** @description A page of the timeline. */
+        TimelinePage: {
+            items: components["schemas"]["TimelineEntry"][];
+            next_cursor?: string | null;
         };
         /** @description One type's switches. */
         TypePref: {
@@ -1067,6 +1755,57 @@ export interface components {
             /** @description Base64url uncompressed P-256 point, for `pushManager.subscribe({applicationServerKey})`. */
             public_key: string;
         };
+        /** @description A logged visit. */
+        Visit: {
+            /** Format: uuid */
+            attended_by: string;
+            attended_by_name: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            customer_id: string;
+            customer_name: string;
+            /** Format: uuid */
+            id: string;
+            interests: components["schemas"]["Interest"][];
+            /**
+             * Format: uuid
+             * @description The lead this visit opened (or the customer's open lead it joined).
+             */
+            lead_id?: string | null;
+            lead_source: components["schemas"]["LeadSource"];
+            notes?: string | null;
+            reason: components["schemas"]["VisitReason"];
+            /** Format: uuid */
+            store_id: string;
+            /** Format: date-time */
+            visited_at: string;
+        };
+        /** @description A visit to log: an existing customer by id, or a new one inline. */
+        VisitInput: {
+            /**
+             * Format: uuid
+             * @description Defaults to the caller.
+             */
+            attended_by?: string | null;
+            customer?: components["schemas"]["CustomerInput"] | null;
+            /** Format: uuid */
+            customer_id?: string | null;
+            /** @description 1–20 interests. */
+            interests: components["schemas"]["Interest"][];
+            lead_source: components["schemas"]["LeadSource"];
+            notes?: string | null;
+            reason: components["schemas"]["VisitReason"];
+            /** Format: uuid */
+            store_id: string;
+            /**
+             * Format: date-time
+             * @description Defaults to now; cannot be in the future.
+             */
+            visited_at?: string | null;
+        };
+        /** @enum {string} */
+        VisitReason: "wedding" | "engagement" | "gifting" | "self" | "repair" | "valuation" | "exchange" | "investment" | "inquiry";
     };
     responses: never;
     parameters: never;
@@ -1076,6 +1815,199 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    appointments_list: {
+        parameters: {
+            query?: {
+                store_id?: string;
+                customer_id?: string;
+                staff_id?: string;
+                status?: components["schemas"]["AppointmentStatus"];
+                /** @description Scheduled at or after. */
+                from?: string;
+                /** @description Scheduled before. */
+                to?: string;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                /** @description Page size, 1–100 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Appointment"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appointments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppointmentInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Appointment"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appointments_reschedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RescheduleInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Appointment"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appointments_set_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppointmentStatusInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Appointment"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     audit_list: {
         parameters: {
             query?: {
@@ -1361,6 +2293,544 @@ export interface operations {
                 content?: never;
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    customers_list: {
+        parameters: {
+            query?: {
+                /** @description Name, e-mail or phone fragment (case-insensitive). */
+                q?: string;
+                tag?: string;
+                city?: string;
+                tier?: components["schemas"]["Tier"];
+                /** @description Home store. */
+                store_id?: string;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                /** @description Page size, 1–100 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CustomerSummary"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    customers_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    customers_access_log: {
+        parameters: {
+            query?: {
+                customer_id?: string;
+                user_id?: string;
+                from?: string;
+                to?: string;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                /** @description Page size, 1–100 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AccessEntry"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    customers_by_phone: {
+        parameters: {
+            query: {
+                /** @description A full phone number; national numbers get the tenant's country code. */
+                phone: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneMatch"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    customers_trash: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                /** @description Page size, 1–100 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CustomerSummary"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    customers_get_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    customers_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    customers_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    customers_merge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    customers_add_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerNote"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    customers_restore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    customers_timeline: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page. */
+                cursor?: string;
+                /** @description 1–100 (default 30). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelinePage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2353,6 +3823,107 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    visits_list: {
+        parameters: {
+            query?: {
+                store_id?: string;
+                customer_id?: string;
+                /** @description Visits at or after this instant. */
+                from?: string;
+                /** @description Visits before this instant. */
+                to?: string;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                /** @description Page size, 1–100 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Visit"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    visits_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisitInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Visit"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

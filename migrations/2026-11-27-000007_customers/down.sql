@@ -1,0 +1,11 @@
+DROP TABLE customer_access_log;
+DROP TABLE appointments;
+DROP TABLE leads;
+DROP TABLE visit_interests;
+DROP TABLE visits;
+DROP TABLE customer_notes;
+DROP TABLE customer_family;
+DROP TABLE customer_phones;
+DROP TABLE customers;
+DROP FUNCTION karat_customer_doc(text, text, text[]);
+ALTER TABLE tenants DROP COLUMN trash_retention_days;

@@ -1,0 +1,546 @@
+//! Showroom visits with their interests; a visit without a purchase opens a lead.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::model::{Category, LeadSource, Outcome, VisitReason};
+use super::{CLOSED_LEAD_STATES, CustomerInput, visible_row};
+use crate::audit::{self, Change};
+use crate::auth::Auth;
+use crate::auth::rbac::{Permission, Scope};
+use crate::db::Conn;
+use crate::db::schema::{
+    customer_phones, customers, leads, stores, users, visit_interests, visits,
+};
+use crate::http::error::{ApiError, Problem};
+use crate::http::extract::{Json, Page, PageParams, Validator};
+use crate::realtime::events::{Audience, emit};
+use crate::state::AppState;
+
+/// One interest shown during a visit.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Interest {
+    pub category: Category,
+    pub design_number: Option<String>,
+    /// Expected (or, when purchased, actual) value in whole currency units.
+    pub expected_value: Option<i64>,
+    pub outcome: Outcome,
+    pub note: Option<String>,
+}
+
+/// A visit to log: an existing customer by id, or a new one inline.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VisitInput {
+    pub customer_id: Option<Uuid>,
+    /// A new customer, when `customer_id` is not given.
+    pub customer: Option<CustomerInput>,
+    pub store_id: Uuid,
+    /// Defaults to now; cannot be in the future.
+    pub visited_at: Option<DateTime<Utc>>,
+    /// Defaults to the caller.
+    pub attended_by: Option<Uuid>,
+    pub reason: VisitReason,
+    pub lead_source: LeadSource,
+    pub notes: Option<String>,
+    /// 1–20 interests.
+    pub interests: Vec<Interest>,
+}
+
+/// A logged visit.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Visit {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub customer_name: String,
+    pub store_id: Uuid,
+    pub visited_at: DateTime<Utc>,
+    pub attended_by: Uuid,
+    pub attended_by_name: String,
+    pub reason: VisitReason,
+    pub lead_source: LeadSource,
+    pub notes: Option<String>,
+    pub interests: Vec<Interest>,
+    /// The lead this visit opened (or the customer's open lead it joined).
+    pub lead_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Queryable)]
+struct VisitRow {
+    id: Uuid,
+    customer_id: Uuid,
+    customer_name: String,
+    store_id: Uuid,
+    visited_at: DateTime<Utc>,
+    attended_by: Uuid,
+    attended_by_name: String,
+    reason: String,
+    lead_source: String,
+    notes: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+/// Loads visits with their interests and leads.
+async fn hydrate(c: &mut Conn, rows: Vec<VisitRow>) -> Result<Vec<Visit>, ApiError> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    #[derive(Queryable)]
+    struct Row(
+        Uuid,
+        String,
+        Option<String>,
+        Option<i64>,
+        String,
+        Option<String>,
+    );
+    let interests: Vec<Row> = visit_interests::table
+        .filter(visit_interests::visit_id.eq_any(&ids))
+        .order((visit_interests::visit_id, visit_interests::position))
+        .select((
+            visit_interests::visit_id,
+            visit_interests::category,
+            visit_interests::design_number,
+            visit_interests::expected_value,
+            visit_interests::outcome,
+            visit_interests::note,
+        ))
+        .load(c)
+        .await?;
+    let lead_rows: Vec<(Option<Uuid>, Uuid)> = leads::table
+        .filter(leads::visit_id.eq_any(&ids))
+        .select((leads::visit_id, leads::id))
+        .load(c)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Visit {
+            interests: interests
+                .iter()
+                .filter(|i| i.0 == r.id)
+                .map(|i| Interest {
+                    category: Category::parse(&i.1).unwrap_or(Category::Other),
+                    design_number: i.2.clone(),
+                    expected_value: i.3,
+                    outcome: Outcome::parse(&i.4).unwrap_or(Outcome::Other),
+                    note: i.5.clone(),
+                })
+                .collect(),
+            lead_id: lead_rows.iter().find(|l| l.0 == Some(r.id)).map(|l| l.1),
+            id: r.id,
+            customer_id: r.customer_id,
+            customer_name: r.customer_name,
+            store_id: r.store_id,
+            visited_at: r.visited_at,
+            attended_by: r.attended_by,
+            attended_by_name: r.attended_by_name,
+            reason: VisitReason::parse(&r.reason).unwrap_or(VisitReason::Inquiry),
+            lead_source: LeadSource::parse(&r.lead_source).unwrap_or(LeadSource::Other),
+            notes: r.notes,
+            created_at: r.created_at,
+        })
+        .collect())
+}
+
+macro_rules! visit_select {
+    () => {
+        visits::table
+            .inner_join(customers::table.on(customers::id.eq(visits::customer_id)))
+            .inner_join(users::table.on(users::id.eq(visits::attended_by)))
+            .select((
+                visits::id,
+                visits::customer_id,
+                customers::name,
+                visits::store_id,
+                visits::visited_at,
+                visits::attended_by,
+                users::name,
+                visits::reason,
+                visits::lead_source,
+                visits::notes,
+                visits::created_at,
+            ))
+    };
+}
+
+fn validate(input: &VisitInput) -> Result<(), ApiError> {
+    let mut v = Validator::default();
+    v.check(
+        input.customer_id.is_some() != input.customer.is_some(),
+        "customer_id",
+        "give either customer_id or a new customer",
+    );
+    v.check(
+        (1..=20).contains(&input.interests.len()),
+        "interests",
+        "give 1 to 20 interests",
+    );
+    v.opt_text("notes", input.notes.as_deref(), 2000);
+    for (i, it) in input.interests.iter().take(20).enumerate() {
+        v.opt_text(
+            &format!("interests[{i}].design_number"),
+            it.design_number.as_deref(),
+            60,
+        )
+        .opt_text(&format!("interests[{i}].note"), it.note.as_deref(), 1000)
+        .check(
+            it.expected_value
+                .is_none_or(|x| (0..=10_000_000_000).contains(&x)),
+            &format!("interests[{i}].expected_value"),
+            "must be between 0 and 10,000,000,000",
+        );
+    }
+    if let Some(at) = input.visited_at {
+        v.check(
+            at <= Utc::now() + chrono::Duration::minutes(5),
+            "visited_at",
+            "cannot be in the future",
+        );
+        v.check(
+            at >= Utc::now() - chrono::Duration::days(366),
+            "visited_at",
+            "must be within the last year",
+        );
+    }
+    v.finish()
+}
+
+/// Log a visit (with a new or existing customer). Without a purchase it opens
+/// a lead for the telecallers, unless the customer already has an open one.
+#[utoipa::path(
+    operation_id = "visits_create",
+    post, path = "/api/v1/visits", tag = "visits", request_body = VisitInput,
+    responses((status = 201, body = Visit), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = []))
+)]
+#[post("/visits")]
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Json<VisitInput>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = auth.require(Permission::VisitsLog)?;
+    let tenant = auth.tenant()?;
+    let input = body.0;
+    validate(&input)?;
+    if scope != Scope::Tenant && !auth.in_store(input.store_id) {
+        return Err(ApiError::invalid(
+            "store_id",
+            "choose one of your own stores",
+        ));
+    }
+    let visit = state
+        .db
+        .tenant_tx(tenant, auth.user_id, async |c| {
+            let store_ok: i64 = stores::table
+                .filter(stores::id.eq(input.store_id))
+                .count()
+                .get_result(c)
+                .await?;
+            if store_ok == 0 {
+                return Err(ApiError::invalid("store_id", "no such store"));
+            }
+            let attended_by = input.attended_by.unwrap_or(auth.user_id);
+            let staff: i64 = users::table
+                .filter(users::id.eq(attended_by))
+                .filter(users::active.eq(true))
+                .count()
+                .get_result(c)
+                .await?;
+            if staff == 0 {
+                return Err(ApiError::invalid("attended_by", "no such user"));
+            }
+            let customer_id = match (&input.customer, input.customer_id) {
+                (Some(new), _) => {
+                    let mut new = new.clone();
+                    new.home_store_id.get_or_insert(input.store_id);
+                    let write = auth.require(Permission::CustomersWrite)?;
+                    super::insert(c, &auth, write, tenant, &new).await?.id
+                }
+                // Any customer of the tenant may walk into any store: logging
+                // the visit needs the id (from the phone lookup), not read scope.
+                (None, Some(id)) => {
+                    visible_row(c, &auth, Scope::Tenant, id)
+                        .await
+                        .map_err(|_| ApiError::invalid("customer_id", "no such customer"))?
+                        .id
+                }
+                (None, None) => unreachable!("validated above"),
+            };
+            let visited_at = input.visited_at.unwrap_or_else(Utc::now);
+            let id = Uuid::now_v7();
+            diesel::insert_into(visits::table)
+                .values((
+                    visits::id.eq(id),
+                    visits::tenant_id.eq(tenant),
+                    visits::customer_id.eq(customer_id),
+                    visits::store_id.eq(input.store_id),
+                    visits::visited_at.eq(visited_at),
+                    visits::attended_by.eq(attended_by),
+                    visits::reason.eq(input.reason.as_str()),
+                    visits::lead_source.eq(input.lead_source.as_str()),
+                    visits::notes.eq(input.notes.as_deref().map(str::trim)),
+                    visits::created_by.eq(auth.user_id),
+                ))
+                .execute(c)
+                .await?;
+            let rows: Vec<_> = input
+                .interests
+                .iter()
+                .enumerate()
+                .map(|(i, it)| {
+                    (
+                        visit_interests::id.eq(Uuid::now_v7()),
+                        visit_interests::tenant_id.eq(tenant),
+                        visit_interests::visit_id.eq(id),
+                        visit_interests::category.eq(it.category.as_str()),
+                        visit_interests::design_number
+                            .eq(it.design_number.as_deref().map(str::trim)),
+                        visit_interests::expected_value.eq(it.expected_value),
+                        visit_interests::outcome.eq(it.outcome.as_str()),
+                        visit_interests::note.eq(it.note.as_deref().map(str::trim)),
+                        visit_interests::position.eq(i as i16),
+                    )
+                })
+                .collect();
+            diesel::insert_into(visit_interests::table)
+                .values(rows)
+                .execute(c)
+                .await?;
+            let spent: i64 = input
+                .interests
+                .iter()
+                .filter(|i| i.outcome == Outcome::Purchased)
+                .filter_map(|i| i.expected_value)
+                .sum();
+            let purchased = input
+                .interests
+                .iter()
+                .any(|i| i.outcome == Outcome::Purchased);
+            if purchased {
+                diesel::update(customers::table.find(customer_id))
+                    .set((
+                        customers::lifetime_value.eq(customers::lifetime_value + spent),
+                        customers::last_purchase_at.eq(diesel::dsl::sql::<
+                            diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
+                        >("greatest(last_purchase_at, ")
+                        .bind::<diesel::sql_types::Timestamptz, _>(visited_at)
+                        .sql(")")),
+                        customers::updated_at.eq(diesel::dsl::now),
+                    ))
+                    .execute(c)
+                    .await?;
+            } else {
+                open_lead(c, tenant, customer_id, input.store_id, id).await?;
+            }
+            let row = visit_select!()
+                .filter(visits::id.eq(id))
+                .first::<VisitRow>(c)
+                .await?;
+            let visit = hydrate(c, vec![row]).await?.remove(0);
+            emit(
+                c,
+                tenant,
+                "visits",
+                "visit.logged",
+                json!({ "id": id, "customer_id": customer_id, "customer_name": visit.customer_name, "store_id": input.store_id, "lead_id": visit.lead_id }),
+                &Audience::Stores {
+                    stores: vec![input.store_id],
+                },
+            )
+            .await?;
+            audit::record(
+                c,
+                &auth.actor(),
+                Some(tenant),
+                Change {
+                    entity: "visit",
+                    entity_id: Some(id.to_string()),
+                    action: "create",
+                    changes: Some(audit::created(&visit)),
+                },
+            )
+            .await?;
+            Ok(visit)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(visit))
+}
+
+/// Opens a lead for the visit unless the customer has an open one already.
+async fn open_lead(
+    c: &mut Conn,
+    tenant: Uuid,
+    customer_id: Uuid,
+    store_id: Uuid,
+    visit_id: Uuid,
+) -> Result<(), ApiError> {
+    let open: i64 = leads::table
+        .filter(leads::customer_id.eq(customer_id))
+        .filter(leads::state.ne_all(CLOSED_LEAD_STATES))
+        .count()
+        .get_result(c)
+        .await?;
+    if open > 0 {
+        return Ok(());
+    }
+    let lead_id = Uuid::now_v7();
+    diesel::insert_into(leads::table)
+        .values((
+            leads::id.eq(lead_id),
+            leads::tenant_id.eq(tenant),
+            leads::customer_id.eq(customer_id),
+            leads::store_id.eq(store_id),
+            leads::source.eq("visit"),
+            leads::visit_id.eq(visit_id),
+        ))
+        .execute(c)
+        .await?;
+    emit(
+        c,
+        tenant,
+        "leads",
+        "lead.created",
+        json!({ "id": lead_id, "customer_id": customer_id, "store_id": store_id, "visit_id": visit_id, "state": "new" }),
+        &Audience::Stores {
+            stores: vec![store_id],
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Visit list filters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VisitFilter {
+    pub store_id: Option<Uuid>,
+    pub customer_id: Option<Uuid>,
+    /// Visits at or after this instant.
+    pub from: Option<DateTime<Utc>>,
+    /// Visits before this instant.
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// Visits at the caller's stores (all stores for business admins), newest first.
+#[utoipa::path(
+    operation_id = "visits_list",
+    get, path = "/api/v1/visits", tag = "visits", params(VisitFilter, PageParams),
+    responses((status = 200, body = Page<Visit>), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = []))
+)]
+#[get("/visits")]
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Auth,
+    filter: web::Query<VisitFilter>,
+    page: web::Query<PageParams>,
+) -> Result<web::Json<Page<Visit>>, ApiError> {
+    let scope = auth.require(Permission::VisitsLog)?;
+    let tenant = auth.tenant()?;
+    let limit = page.limit()?;
+    let cursor = page.cursor()?;
+    let visits = state
+        .db
+        .tenant_tx(tenant, auth.user_id, async |c| {
+            let mut q = visit_select!()
+                .filter(customers::deleted_at.is_null())
+                .into_boxed();
+            if scope != Scope::Tenant {
+                q = q.filter(visits::store_id.eq_any(auth.store_ids.clone()));
+            }
+            if let Some(s) = filter.store_id {
+                q = q.filter(visits::store_id.eq(s));
+            }
+            if let Some(x) = filter.customer_id {
+                q = q.filter(visits::customer_id.eq(x));
+            }
+            if let Some(x) = filter.from {
+                q = q.filter(visits::visited_at.ge(x));
+            }
+            if let Some(x) = filter.to {
+                q = q.filter(visits::visited_at.lt(x));
+            }
+            if let Some(cur) = cursor {
+                q = q.filter(visits::id.lt(cur));
+            }
+            let rows: Vec<VisitRow> = q.order(visits::id.desc()).limit(limit + 1).load(c).await?;
+            hydrate(c, rows).await
+        })
+        .await?;
+    Ok(web::Json(Page::from_rows(visits, limit, |v| v.id)))
+}
+
+/// Phone lookup parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PhoneQuery {
+    /// A full phone number; national numbers get the tenant's country code.
+    pub phone: String,
+}
+
+/// Who a phone number belongs to (for logging a visit).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PhoneMatch {
+    pub id: Uuid,
+    pub name: String,
+    pub home_store_id: Uuid,
+    /// Set when the customer is in the trash.
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+/// Find the customer with this exact phone anywhere in the tenant, so a visit
+/// at any store attaches to the existing record instead of a duplicate.
+#[utoipa::path(
+    operation_id = "customers_by_phone",
+    get, path = "/api/v1/customers/by-phone", tag = "visits", params(PhoneQuery),
+    responses((status = 200, body = PhoneMatch), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = []))
+)]
+#[get("/customers/by-phone")]
+pub async fn by_phone(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: web::Query<PhoneQuery>,
+) -> Result<web::Json<PhoneMatch>, ApiError> {
+    auth.require(Permission::VisitsLog)?;
+    let tenant = auth.tenant()?;
+    let found = state
+        .db
+        .tenant_tx(tenant, auth.user_id, async |c| {
+            let country: String = crate::db::schema::tenants::table
+                .find(tenant)
+                .select(crate::db::schema::tenants::country)
+                .first(c)
+                .await?;
+            let mut v = Validator::default();
+            let phone = super::normalise_phone(&mut v, "phone", &query.phone, &country);
+            v.finish()?;
+            let phone = phone.ok_or_else(|| ApiError::invalid("phone", "is required"))?;
+            let (id, name, home_store_id, deleted_at) = customer_phones::table
+                .inner_join(customers::table.on(customers::id.eq(customer_phones::customer_id)))
+                .filter(customer_phones::phone.eq(phone))
+                .select((
+                    customers::id,
+                    customers::name,
+                    customers::home_store_id,
+                    customers::deleted_at,
+                ))
+                .first::<(Uuid, String, Uuid, Option<DateTime<Utc>>)>(c)
+                .await?;
+            Ok(PhoneMatch {
+                id,
+                name,
+                home_store_id,
+                deleted_at,
+            })
+        })
+        .await?;
+    Ok(web::Json(found))
+}
