@@ -12,6 +12,7 @@ pub mod mail;
 pub mod notifications;
 pub mod push;
 pub mod realtime;
+pub mod segments;
 pub mod server;
 pub mod state;
 pub mod stores;

@@ -51,6 +51,7 @@ impl AppState {
         let registry = crate::jobs::Registry::default()
             .on(crate::realtime::SWEEP_JOB, crate::realtime::sweep_job)
             .on(crate::customers::PURGE_JOB, crate::customers::purge_job)
+            .on(crate::segments::AUTOTAG_JOB, crate::segments::autotag_job)
             .on(
                 crate::customers::appointments::REMIND_JOB,
                 crate::customers::appointments::remind_job,

@@ -68,6 +68,7 @@ pub struct CustomerRow {
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
     pub merged_into: Option<Uuid>,
+    pub auto_tags: Vec<String>,
 }
 
 impl CustomerRow {
@@ -92,6 +93,7 @@ impl CustomerRow {
             budget_band: self.budget_band.as_deref().and_then(BudgetBand::parse),
             tier: Tier::parse(&self.tier).unwrap_or(Tier::General),
             tags: self.tags,
+            auto_tags: self.auto_tags,
             consent: serde_json::from_value(self.consent).unwrap_or_default(),
             dnd: self.dnd,
             home_store_id: self.home_store_id,
@@ -113,7 +115,12 @@ impl CustomerRow {
             phone: <[String]>::first(&self.phones).cloned().unwrap_or_default(),
             city: self.city.clone(),
             tier: Tier::parse(&self.tier).unwrap_or(Tier::General),
-            tags: self.tags.clone(),
+            tags: self
+                .tags
+                .iter()
+                .chain(self.auto_tags.iter().filter(|t| !self.tags.contains(t)))
+                .cloned()
+                .collect(),
             home_store_id: self.home_store_id,
             dnd: self.dnd,
             updated_at: self.updated_at,
@@ -607,6 +614,7 @@ pub async fn insert(
         .execute(c)
         .await?;
     write_phones_and_family(c, tenant, id, &clean.phones, &input.family).await?;
+    crate::segments::apply_auto_tags(c, tenant, Some(id)).await?;
     let row = customers::table
         .find(id)
         .select(CustomerRow::as_select())
@@ -725,7 +733,12 @@ pub async fn list(
                 q = q.filter(customers::search_doc.like(pattern));
             }
             if let Some(t) = &filter.tag {
-                q = q.filter(customers::tags.contains(vec![t.trim().to_lowercase()]));
+                let t = vec![t.trim().to_lowercase()];
+                q = q.filter(
+                    customers::tags
+                        .contains(t.clone())
+                        .or(customers::auto_tags.contains(t)),
+                );
             }
             if let Some(city) = &filter.city {
                 q = q.filter(
@@ -857,6 +870,7 @@ pub async fn update(
                 .execute(c)
                 .await?;
             write_phones_and_family(c, tenant, id, &clean.phones, &input.family).await?;
+            crate::segments::apply_auto_tags(c, tenant, Some(id)).await?;
             let row = visible_row(c, &auth, Scope::Tenant, id).await?;
             let after = load(c, row).await?;
             let mut stores = vec![before.home_store_id];
@@ -1021,6 +1035,7 @@ pub async fn restore(
                 ))
                 .execute(c)
                 .await?;
+            crate::segments::apply_auto_tags(c, tenant, Some(id)).await?;
             let customer = {
                 let row = visible_row(c, &auth, Scope::Tenant, id).await?;
                 load(c, row).await?
@@ -1176,6 +1191,7 @@ pub async fn merge(
                 ))
                 .execute(c)
                 .await?;
+            crate::segments::apply_auto_tags(c, tenant, Some(keep_id)).await?;
             let after = {
                 let row = visible_row(c, &auth, Scope::Tenant, keep_id).await?;
                 load(c, row).await?

@@ -177,7 +177,10 @@ pub struct Customer {
     pub preferences: JewelleryPreferences,
     pub budget_band: Option<BudgetBand>,
     pub tier: Tier,
+    /// Tags typed by people.
     pub tags: Vec<String>,
+    /// Tags kept by segment rules (read-only).
+    pub auto_tags: Vec<String>,
     pub consent: Consent,
     /// Do not disturb: never call or message.
     pub dnd: bool,
@@ -220,6 +223,7 @@ pub struct CustomerSummary {
     pub phone: String,
     pub city: Option<String>,
     pub tier: Tier,
+    /// Typed and rule-kept tags together.
     pub tags: Vec<String>,
     pub home_store_id: Uuid,
     pub dnd: bool,

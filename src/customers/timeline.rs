@@ -60,7 +60,8 @@ SELECT kind, id, at, actor, summary, data FROM (
     jsonb_build_object('store_id', v.store_id, 'reason', v.reason, 'lead_source', v.lead_source,
       'notes', v.notes, 'interests', coalesce((
         SELECT jsonb_agg(jsonb_build_object('category', i.category, 'design_number', i.design_number,
-          'expected_value', i.expected_value, 'outcome', i.outcome, 'note', i.note) ORDER BY i.position)
+          'expected_value', i.expected_value, 'outcome', i.outcome, 'note', i.note,
+          'metal', i.metal, 'stone', i.stone) ORDER BY i.position)
         FROM visit_interests i WHERE i.visit_id = v.id), '[]'::jsonb)) AS data
   FROM visits v LEFT JOIN users u ON u.id = v.attended_by WHERE v.customer_id = $1
   UNION ALL

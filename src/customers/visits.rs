@@ -9,7 +9,7 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::model::{Category, LeadSource, Outcome, VisitReason};
+use super::model::{Category, LeadSource, Metal, Outcome, Stone, VisitReason};
 use super::{CLOSED_LEAD_STATES, CustomerInput, visible_row};
 use crate::audit::{self, Change};
 use crate::auth::Auth;
@@ -28,6 +28,11 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct Interest {
     pub category: Category,
+    #[serde(default)]
+    pub metal: Option<Metal>,
+    /// The main stone, if any.
+    #[serde(default)]
+    pub stone: Option<Stone>,
     pub design_number: Option<String>,
     /// Expected (or, when purchased, actual) value in whole currency units.
     pub expected_value: Option<i64>,
@@ -99,6 +104,8 @@ async fn hydrate(c: &mut Conn, rows: Vec<VisitRow>) -> Result<Vec<Visit>, ApiErr
         Option<i64>,
         String,
         Option<String>,
+        Option<String>,
+        Option<String>,
     );
     let interests: Vec<Row> = visit_interests::table
         .filter(visit_interests::visit_id.eq_any(&ids))
@@ -110,6 +117,8 @@ async fn hydrate(c: &mut Conn, rows: Vec<VisitRow>) -> Result<Vec<Visit>, ApiErr
             visit_interests::expected_value,
             visit_interests::outcome,
             visit_interests::note,
+            visit_interests::metal,
+            visit_interests::stone,
         ))
         .load(c)
         .await?;
@@ -126,6 +135,8 @@ async fn hydrate(c: &mut Conn, rows: Vec<VisitRow>) -> Result<Vec<Visit>, ApiErr
                 .filter(|i| i.0 == r.id)
                 .map(|i| Interest {
                     category: Category::parse(&i.1).unwrap_or(Category::Other),
+                    metal: i.6.as_deref().and_then(Metal::parse),
+                    stone: i.7.as_deref().and_then(Stone::parse),
                     design_number: i.2.clone(),
                     expected_value: i.3,
                     outcome: Outcome::parse(&i.4).unwrap_or(Outcome::Other),
@@ -300,6 +311,8 @@ pub async fn create(
                         visit_interests::tenant_id.eq(tenant),
                         visit_interests::visit_id.eq(id),
                         visit_interests::category.eq(it.category.as_str()),
+                        visit_interests::metal.eq(it.metal.map(Metal::as_str)),
+                        visit_interests::stone.eq(it.stone.map(Stone::as_str)),
                         visit_interests::design_number
                             .eq(it.design_number.as_deref().map(str::trim)),
                         visit_interests::expected_value.eq(it.expected_value),
@@ -339,6 +352,7 @@ pub async fn create(
             } else {
                 open_lead(c, tenant, customer_id, input.store_id, id).await?;
             }
+            crate::segments::apply_auto_tags(c, tenant, Some(customer_id)).await?;
             let row = visit_select!()
                 .filter(visits::id.eq(id))
                 .first::<VisitRow>(c)

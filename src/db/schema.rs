@@ -287,6 +287,7 @@ diesel::table! {
         deleted_by -> Nullable<Uuid>,
         merged_into -> Nullable<Uuid>,
         search_doc -> Text,
+        auto_tags -> Array<Text>,
     }
 }
 
@@ -350,6 +351,8 @@ diesel::table! {
         outcome -> Text,
         note -> Nullable<Text>,
         position -> Int2,
+        metal -> Nullable<Text>,
+        stone -> Nullable<Text>,
     }
 }
 
@@ -397,6 +400,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    segments (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        name -> Text,
+        description -> Nullable<Text>,
+        rule -> Jsonb,
+        auto_tag -> Nullable<Text>,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(stores -> tenants (tenant_id));
 diesel::joinable!(user_stores -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -433,4 +450,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     leads,
     appointments,
     customer_access_log,
+    segments,
 );

@@ -23,7 +23,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Registers every route; used by the server and the tests alike.
 pub fn configure(cfg: &mut aweb::ServiceConfig) {
-    use crate::{audit, auth::routes as a, customers, stores, tenants, users};
+    use crate::{audit, auth::routes as a, customers, segments, stores, tenants, users};
     cfg.service(healthz)
         .service(readyz)
         .service(metrics_text)
@@ -72,6 +72,14 @@ pub fn configure(cfg: &mut aweb::ServiceConfig) {
                 .service(customers::appointments::list)
                 .service(customers::appointments::set_status)
                 .service(customers::appointments::reschedule)
+                .service(segments::list)
+                .service(segments::create)
+                .service(segments::preview)
+                .service(segments::update)
+                .service(segments::remove)
+                .service(segments::segment_count)
+                .service(segments::members)
+                .service(segments::export)
                 .service(crate::notifications::list)
                 .service(crate::notifications::unread_count)
                 .service(crate::notifications::read_all)

@@ -3,7 +3,9 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{audit, auth, customers, jobs, notifications, push, realtime, stores, tenants, users};
+use crate::{
+    audit, auth, customers, jobs, notifications, push, realtime, segments, stores, tenants, users,
+};
 
 struct BearerAuth;
 
@@ -41,6 +43,8 @@ impl Modify for BearerAuth {
         customers::visits::create, customers::visits::list, customers::visits::by_phone,
         customers::appointments::create, customers::appointments::list,
         customers::appointments::set_status, customers::appointments::reschedule,
+        segments::list, segments::create, segments::update, segments::remove, segments::preview,
+        segments::segment_count, segments::members, segments::export,
         realtime::ticket, realtime::connect, realtime::presence::list,
         jobs::summary, jobs::list,
         push::vapid_key, push::subscribe, push::unsubscribe,
@@ -56,6 +60,7 @@ impl Modify for BearerAuth {
         (name = "customers", description = "Customer profiles, search, trash, merge, timeline and access log"),
         (name = "visits", description = "Showroom visits and interests; a visit without a purchase opens a lead"),
         (name = "appointments", description = "Appointments and follow-ups at a store"),
+        (name = "segments", description = "Rules over customers: built-in and saved segments, counts, members, consent-aware campaign lists and auto-tags"),
         (name = "push", description = "Web Push subscriptions"),
         (name = "jobs", description = "Background job queue (counts and failures)"),
         (name = "notifications", description = "My notification centre and preferences"),

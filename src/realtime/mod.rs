@@ -413,6 +413,7 @@ pub fn start_background(hubs: Arc<Hubs>, db: crate::db::Db, retention_days: i64)
                             serde_json::json!({ "retention_days": retention_days }),
                         ),
                         (crate::customers::PURGE_JOB, serde_json::json!({})),
+                        (crate::segments::AUTOTAG_JOB, serde_json::json!({})),
                     ] {
                         let job = crate::jobs::NewJob {
                             kind,
@@ -420,7 +421,12 @@ pub fn start_background(hubs: Arc<Hubs>, db: crate::db::Db, retention_days: i64)
                             payload,
                             run_at: None,
                             max_attempts: 3,
-                            dedupe_key: Some(format!("{kind}:{hour}")),
+                            // Auto tags are recomputed once a day (and on every change).
+                            dedupe_key: Some(if kind == crate::segments::AUTOTAG_JOB {
+                                format!("{kind}:{}", &hour[..10])
+                            } else {
+                                format!("{kind}:{hour}")
+                            }),
                         };
                         crate::jobs::enqueue(c, job).await?;
                     }

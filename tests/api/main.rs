@@ -10,4 +10,5 @@ mod migrations;
 mod notifications;
 mod push;
 mod realtime;
+mod segments;
 mod users_stores;

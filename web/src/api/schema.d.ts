@@ -688,6 +688,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Built-in and saved segments. */
+        get: operations["segments_list"];
+        put?: never;
+        /** Save a segment; its rule is checked by compiling it. */
+        post: operations["segments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Count the customers a rule matches (the builder's live count). */
+        post: operations["segments_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a saved segment (built-ins cannot be changed). */
+        put: operations["segments_update"];
+        post?: never;
+        /** Delete a saved segment (and the tag it kept). */
+        delete: operations["segments_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments/{id}/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many customers are in a segment now. */
+        get: operations["segments_count"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a segment as a campaign list: only customers who consented to the
+         *     channel, streamed in batches (a million rows never sit in memory).
+         */
+        get: operations["segments_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The customers in a segment, newest first. */
+        get: operations["segments_members"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stores": {
         parameters: {
             query?: never;
@@ -948,6 +1055,22 @@ export interface components {
             /** @description The wording the customer agreed to (or withdrew). */
             text: string;
         };
+        /** @description `field op value`, e.g. `{"field": "tier", "op": "eq", "value": "vip"}`. */
+        Condition: {
+            /**
+             * @description One of the fields listed in the docs: text (`name`, `city`, `area`,
+             *     `language`, `community`, `gender`, `customer_type`, `budget_band`,
+             *     `tier`), `tags`, preferences (`metals`, `stones`, `categories`,
+             *     `styles`), `lifetime_value`, `created_at`, `last_purchase_at`,
+             *     occasions (`birthday`, `anniversary`, `family_birthday`,
+             *     `family_anniversary`, `family_wedding`), consent (`consent_whatsapp`,
+             *     `consent_sms`, `consent_email`, `consent_calls`), `dnd`,
+             *     `home_store_id`, `purchase_share_diamond`, `purchase_share_gold`.
+             */
+            field: string;
+            op: string;
+            value?: Record<string, never>;
+        };
         /** @description Consent per channel; absent means never asked. */
         Consent: {
             /** @default null */
@@ -982,6 +1105,8 @@ export interface components {
             /** Format: date */
             anniversary?: string | null;
             area?: string | null;
+            /** @description Tags kept by segment rules (read-only). */
+            auto_tags: string[];
             /** Format: date */
             birth_date?: string | null;
             budget_band?: components["schemas"]["BudgetBand"] | null;
@@ -1019,6 +1144,7 @@ export interface components {
             phones: string[];
             postal_code?: string | null;
             preferences: components["schemas"]["JewelleryPreferences"];
+            /** @description Tags typed by people. */
             tags: string[];
             tier: components["schemas"]["Tier"];
             /** Format: date-time */
@@ -1080,6 +1206,7 @@ export interface components {
             id: string;
             name: string;
             phone: string;
+            /** @description Typed and rule-kept tags together. */
             tags: string[];
             tier: components["schemas"]["Tier"];
             /** Format: date-time */
@@ -1124,8 +1251,10 @@ export interface components {
              * @description Expected (or, when purchased, actual) value in whole currency units.
              */
             expected_value?: number | null;
+            metal?: components["schemas"]["Metal"] | null;
             note?: string | null;
             outcome: components["schemas"]["Outcome"];
+            stone?: components["schemas"]["Stone"] | null;
         };
         /** @description The jewellery profile. */
         JewelleryPreferences: {
@@ -1368,6 +1497,7 @@ export interface components {
                 id: string;
                 name: string;
                 phone: string;
+                /** @description Typed and rule-kept tags together. */
                 tags: string[];
                 tier: components["schemas"]["Tier"];
                 /** Format: date-time */
@@ -1541,6 +1671,10 @@ export interface components {
             /** @description People not listed are offline. */
             items: components["schemas"]["Presence"][];
         };
+        /** @description A rule to count without saving it. */
+        PreviewInput: {
+            rule: components["schemas"]["Rule"];
+        };
         /** @description An RFC 9457 problem document. */
         Problem: {
             detail?: string | null;
@@ -1591,8 +1725,47 @@ export interface components {
          * @enum {string}
          */
         Role: "platform_admin" | "business_admin" | "manager" | "sales_rep" | "telecaller" | "marketing";
+        /** @description A rule: a condition, or a group of rules. */
+        Rule: {
+            all: components["schemas"]["Rule"][];
+        } | {
+            any: components["schemas"]["Rule"][];
+        } | {
+            not: components["schemas"]["Rule"];
+        } | components["schemas"]["Condition"];
         /** @enum {string} */
         SavingScheme: "none" | "active" | "matured" | "closed";
+        /** @description A segment as listed. */
+        Segment: {
+            /** @description The tag this segment keeps on its members. */
+            auto_tag?: string | null;
+            builtin: boolean;
+            /** Format: date-time */
+            created_at?: string | null;
+            description?: string | null;
+            /** @description A uuid, or the key of a built-in segment (e.g. `birthdays`). */
+            id: string;
+            name: string;
+            rule: components["schemas"]["Rule"];
+        };
+        /** @description A member count. */
+        SegmentCount: {
+            /** Format: int64 */
+            count: number;
+            /**
+             * Format: int64
+             * @description How long the count took on the server.
+             */
+            took_ms: number;
+        };
+        /** @description A segment to save. */
+        SegmentInput: {
+            /** @description Keep this tag on every member (lower-case letters, digits, `-`). */
+            auto_tag?: string | null;
+            description?: string | null;
+            name: string;
+            rule: components["schemas"]["Rule"];
+        };
         /** @description One signed-in device. */
         Session: {
             /** Format: date-time */
@@ -3294,6 +3467,352 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    segments_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Segment"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    segments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Segment"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    segments_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentCount"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    segments_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Segment"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    segments_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    segments_count: {
+        parameters: {
+            query?: {
+                /** @description Days ahead for `birthdays` and `anniversaries` (0–60, default 7). */
+                days?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentCount"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    segments_export: {
+        parameters: {
+            query: {
+                /** @description Only customers who consented to this channel (and are not DND). */
+                channel: "whatsapp" | "sms" | "email" | "calls";
+                /** @description `csv` (default) or `json` (one object per line). */
+                format?: string;
+                days?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV or JSON lines */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    segments_members: {
+        parameters: {
+            query?: {
+                days?: number;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CustomerSummary"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
