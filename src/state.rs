@@ -53,6 +53,10 @@ impl AppState {
             .on(crate::customers::PURGE_JOB, crate::customers::purge_job)
             .on(crate::segments::AUTOTAG_JOB, crate::segments::autotag_job)
             .on(
+                crate::customers::import::IMPORT_JOB,
+                crate::customers::import::import_job,
+            )
+            .on(
                 crate::customers::appointments::REMIND_JOB,
                 crate::customers::appointments::remind_job,
             )

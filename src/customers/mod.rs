@@ -2,6 +2,7 @@
 //! search, trash, merge, notes and the access log (DOMAIN.md "Customers").
 
 pub mod appointments;
+pub mod import;
 pub mod model;
 pub mod timeline;
 pub mod visits;
@@ -670,7 +671,7 @@ pub async fn create(
 }
 
 /// Customer list filters.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CustomerFilter {
     /// Name, e-mail or phone fragment (case-insensitive).
@@ -695,6 +696,38 @@ fn search_needle(q: &str) -> String {
     } else {
         q
     }
+}
+
+/// Applies the list filters (search text, tag, city, tier, home store).
+pub fn apply_filter<'a, ST: 'static>(
+    mut q: customers::BoxedQuery<'a, Pg, ST>,
+    filter: &CustomerFilter,
+) -> customers::BoxedQuery<'a, Pg, ST> {
+    if let Some(text) = filter.q.as_deref().filter(|t| !t.trim().is_empty()) {
+        let pattern = crate::http::extract::contains_pattern(&search_needle(text));
+        q = q.filter(customers::search_doc.like(pattern));
+    }
+    if let Some(t) = &filter.tag {
+        let t = vec![t.trim().to_lowercase()];
+        q = q.filter(
+            customers::tags
+                .contains(t.clone())
+                .or(customers::auto_tags.contains(t)),
+        );
+    }
+    if let Some(city) = &filter.city {
+        q = q.filter(
+            diesel::dsl::sql::<diesel::sql_types::Text>("lower(customers.city)")
+                .eq(city.trim().to_lowercase()),
+        );
+    }
+    if let Some(t) = filter.tier {
+        q = q.filter(customers::tier.eq(t.as_str()));
+    }
+    if let Some(s) = filter.store_id {
+        q = q.filter(customers::home_store_id.eq(s));
+    }
+    q
 }
 
 /// Customers the caller may see, newest first, with search and filters.
@@ -728,30 +761,7 @@ pub async fn list(
                 .select(CustomerRow::as_select())
                 .into_boxed();
             q = scoped(q, &auth, scope);
-            if let Some(text) = filter.q.as_deref().filter(|t| !t.trim().is_empty()) {
-                let pattern = crate::http::extract::contains_pattern(&search_needle(text));
-                q = q.filter(customers::search_doc.like(pattern));
-            }
-            if let Some(t) = &filter.tag {
-                let t = vec![t.trim().to_lowercase()];
-                q = q.filter(
-                    customers::tags
-                        .contains(t.clone())
-                        .or(customers::auto_tags.contains(t)),
-                );
-            }
-            if let Some(city) = &filter.city {
-                q = q.filter(
-                    diesel::dsl::sql::<diesel::sql_types::Text>("lower(city)")
-                        .eq(city.trim().to_lowercase()),
-                );
-            }
-            if let Some(t) = filter.tier {
-                q = q.filter(customers::tier.eq(t.as_str()));
-            }
-            if let Some(s) = filter.store_id {
-                q = q.filter(customers::home_store_id.eq(s));
-            }
+            q = apply_filter(q, &filter);
             if let Some(cur) = cursor {
                 q = q.filter(customers::id.lt(cur));
             }

@@ -414,6 +414,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    customer_imports (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        created_by -> Uuid,
+        filename -> Text,
+        format -> Text,
+        file -> Bytea,
+        status -> Text,
+        headers -> Array<Text>,
+        mapping -> Nullable<Jsonb>,
+        home_store_id -> Nullable<Uuid>,
+        date_order -> Nullable<Text>,
+        total_rows -> Int4,
+        valid_rows -> Int4,
+        invalid_rows -> Int4,
+        duplicate_rows -> Int4,
+        imported_rows -> Int4,
+        skipped_rows -> Int4,
+        next_row -> Int4,
+        report -> Nullable<Jsonb>,
+        error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        validated_at -> Nullable<Timestamptz>,
+        started_at -> Nullable<Timestamptz>,
+        finished_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(stores -> tenants (tenant_id));
 diesel::joinable!(user_stores -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -451,4 +480,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     appointments,
     customer_access_log,
     segments,
+    customer_imports,
 );

@@ -4,6 +4,7 @@ mod common;
 
 mod auth;
 mod customers;
+mod imports;
 mod isolation;
 mod jobs;
 mod migrations;

@@ -270,6 +270,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export customers (the caller's scope, list filters, creation date range)
+         *     as CSV or JSON lines, streamed 1,000 rows at a time. Spreadsheet formulas
+         *     are neutralised.
+         */
+        get: operations["customers_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Imports, newest first (a manager sees their own). */
+        get: operations["imports_list"];
+        put?: never;
+        /** Step 1: upload a CSV (`text/csv`), XLSX or JSON file as the request body. */
+        post: operations["imports_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One import with its report. */
+        get: operations["imports_get_one"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/imports/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Step 3: import the valid rows in the background, in batches, with
+         *     `import.progress` events to the person importing.
+         */
+        post: operations["imports_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/imports/{id}/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Step 2: check every row with this mapping; the report lists invalid rows
+         *     (row, field, reason) and duplicates (in the file and existing customers).
+         */
+        post: operations["imports_validate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/trash": {
         parameters: {
             query?: never;
@@ -1242,6 +1338,44 @@ export interface components {
         };
         /** @enum {string} */
         Gender: "female" | "male" | "other";
+        /** @description An import record. */
+        Import: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            date_order?: string | null;
+            /** Format: int32 */
+            duplicate_rows: number;
+            error?: string | null;
+            filename: string;
+            /** Format: date-time */
+            finished_at?: string | null;
+            format: string;
+            headers: string[];
+            /** Format: uuid */
+            home_store_id?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: int32 */
+            imported_rows: number;
+            /** Format: int32 */
+            invalid_rows: number;
+            mapping?: Record<string, never> | null;
+            report?: components["schemas"]["Report"] | null;
+            /** Format: int32 */
+            skipped_rows: number;
+            /** Format: date-time */
+            started_at?: string | null;
+            /** @description `uploaded`, `validated`, `importing`, `done` or `failed`. */
+            status: string;
+            /** Format: int32 */
+            total_rows: number;
+            /** Format: int32 */
+            valid_rows: number;
+            /** Format: date-time */
+            validated_at?: string | null;
+        };
         /** @description One interest shown during a visit. */
         Interest: {
             category: components["schemas"]["Category"];
@@ -1507,6 +1641,48 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description One page of a list. */
+        Page_Import: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                date_order?: string | null;
+                /** Format: int32 */
+                duplicate_rows: number;
+                error?: string | null;
+                filename: string;
+                /** Format: date-time */
+                finished_at?: string | null;
+                format: string;
+                headers: string[];
+                /** Format: uuid */
+                home_store_id?: string | null;
+                /** Format: uuid */
+                id: string;
+                /** Format: int32 */
+                imported_rows: number;
+                /** Format: int32 */
+                invalid_rows: number;
+                mapping?: Record<string, never> | null;
+                report?: components["schemas"]["Report"] | null;
+                /** Format: int32 */
+                skipped_rows: number;
+                /** Format: date-time */
+                started_at?: string | null;
+                /** @description `uploaded`, `validated`, `importing`, `done` or `failed`. */
+                status: string;
+                /** Format: int32 */
+                total_rows: number;
+                /** Format: int32 */
+                valid_rows: number;
+                /** Format: date-time */
+                validated_at?: string | null;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list. */
         Page_Job: {
             items: {
                 /** Format: int32 */
@@ -1705,6 +1881,11 @@ export interface components {
         };
         /** @enum {string} */
         Relation: "spouse" | "son" | "daughter" | "father" | "mother" | "brother" | "sister" | "grandchild" | "other";
+        /** @description The validation report. */
+        Report: {
+            duplicates: components["schemas"]["RowProblem"][];
+            invalid: components["schemas"]["RowProblem"][];
+        };
         /** @description A new time for an appointment. */
         RescheduleInput: {
             /** Format: date-time */
@@ -1725,6 +1906,18 @@ export interface components {
          * @enum {string}
          */
         Role: "platform_admin" | "business_admin" | "manager" | "sales_rep" | "telecaller" | "marketing";
+        /** @description One problem in the file. */
+        RowProblem: {
+            /**
+             * Format: uuid
+             * @description For duplicates of an existing customer: who.
+             */
+            existing_id?: string | null;
+            field: string;
+            reason: string;
+            /** @description Row number as a spreadsheet shows it (the header is row 1). */
+            row: number;
+        };
         /** @description A rule: a condition, or a group of rules. */
         Rule: {
             all: components["schemas"]["Rule"][];
@@ -1895,6 +2088,18 @@ export interface components {
         Unsubscribe: {
             endpoint: string;
         };
+        /** @description An upload and the mapping the server suggests for its columns. */
+        Upload: {
+            /** @description Fields a column can be mapped to. */
+            fields: string[];
+            import: components["schemas"]["Import"];
+            /** @description The first rows, to show next to the mapping. */
+            preview: string[][];
+            /** @description Column → field for the columns we recognised. */
+            suggested_mapping: {
+                [key: string]: string;
+            };
+        };
         /** @description A user as the API shows it. */
         User: {
             active: boolean;
@@ -1922,6 +2127,20 @@ export interface components {
             phone?: string | null;
             role?: components["schemas"]["Role"] | null;
             store_ids?: string[] | null;
+        };
+        /** @description How to read the file. */
+        ValidateInput: {
+            /** @description `dmy` (31-12-1990, the default) or `mdy` (12/31/1990). */
+            date_order?: string | null;
+            /**
+             * Format: uuid
+             * @description Where the imported customers belong.
+             */
+            home_store_id: string;
+            /** @description Column → field (an empty field skips the column). */
+            mapping: {
+                [key: string]: string;
+            };
         };
         /** @description The server's public key. */
         VapidKey: {
@@ -2634,6 +2853,286 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    customers_export: {
+        parameters: {
+            query?: {
+                /** @description Name, e-mail or phone fragment (case-insensitive). */
+                q?: string;
+                tag?: string;
+                city?: string;
+                tier?: components["schemas"]["Tier"];
+                /** @description Home store. */
+                store_id?: string;
+                /** @description `csv` (default) or `json` (one object per line). */
+                format?: string;
+                /** @description Customers created on or after this instant. */
+                from?: string;
+                /** @description Customers created before this instant. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV or JSON lines */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    imports_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                /** @description Page size, 1–100 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Import"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    imports_upload: {
+        parameters: {
+            query: {
+                /** @description The file's name, for the import record. */
+                filename: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The file */
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Upload"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    imports_get_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    imports_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    imports_validate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ValidateInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
