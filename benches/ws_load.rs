@@ -66,8 +66,11 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio::sync::{Notify, mpsc, oneshot};
 
+#[path = "support/mod.rs"]
+mod support;
+use support::{Res, Server, http_client, post_json, round};
+
 type Ws = Framed<BoxedSocket, Codec>;
-type Res<T> = Result<T, String>;
 
 const PASSWORD: &str = "karat-demo-2026";
 const DEMO_EMAILS: [&str; 6] = [
@@ -421,180 +424,6 @@ fn self_cpu_us() -> u64 {
         let tv = |t: libc::timeval| t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64;
         tv(u.ru_utime) + tv(u.ru_stime)
     }
-}
-
-fn newest_mtime(dir: &Path) -> Option<SystemTime> {
-    let mut best = None;
-    for e in std::fs::read_dir(dir).ok()?.flatten() {
-        let m = e.metadata().ok()?;
-        let t = if m.is_dir() {
-            newest_mtime(&e.path())
-        } else {
-            m.modified().ok()
-        };
-        if t > best {
-            best = t;
-        }
-    }
-    best
-}
-
-// ---------------------------------------------------------------- the server
-
-struct Server {
-    child: std::process::Child,
-    pid: i32,
-    url: String,
-    run_dir: PathBuf,
-    data_dir: PathBuf,
-    log: PathBuf,
-    keep_data: bool,
-    stopped: bool,
-    started_in: Duration,
-}
-
-impl Server {
-    fn start(cfg: &Config) -> Res<Server> {
-        if !cfg.server.exists() {
-            return Err(format!(
-                "{} is missing: run `cargo build --release --locked` first",
-                cfg.server.display()
-            ));
-        }
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let bin_time = std::fs::metadata(&cfg.server)
-            .and_then(|m| m.modified())
-            .ok();
-        if let (Some(b), Some(s)) = (bin_time, newest_mtime(&src))
-            && s > b
-        {
-            eprintln!(
-                "warning: {} is older than src/ — run `cargo build --release --locked` to measure the current code",
-                cfg.server.display()
-            );
-        }
-        let stamp = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_millis();
-        let run_dir = std::env::temp_dir().join(format!("karat-ws-load-{stamp}"));
-        let data_dir = run_dir.join("data");
-        std::fs::create_dir_all(&data_dir).map_err(|e| format!("create {data_dir:?}: {e}"))?;
-        let log = run_dir.join("server.log");
-        let out = std::fs::File::create(&log).map_err(|e| format!("create {log:?}: {e}"))?;
-        let err = out.try_clone().map_err(|e| e.to_string())?;
-        let started = Instant::now();
-        let child = std::process::Command::new(&cfg.server)
-            .args(["serve", "--demo"])
-            .env("KARAT_DATA_DIR", &data_dir)
-            .env("KARAT_ADDR", "127.0.0.1:0")
-            .env("KARAT_LOGIN_IP_PER_MINUTE", "100000")
-            .env("RUST_LOG", "warn")
-            .env("KARAT_LOG_FORMAT", "json")
-            .stdin(std::process::Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .spawn()
-            .map_err(|e| format!("spawn {}: {e}", cfg.server.display()))?;
-        let pid = child.id() as i32;
-        let mut server = Server {
-            child,
-            pid,
-            url: String::new(),
-            run_dir,
-            data_dir,
-            log,
-            keep_data: cfg.keep_data,
-            stopped: false,
-            started_in: Duration::ZERO,
-        };
-        let deadline = Instant::now() + Duration::from_secs(300);
-        loop {
-            let text = std::fs::read_to_string(&server.log).unwrap_or_default();
-            if let Some(i) = text.find("Karat is running at ") {
-                let rest = &text[i + "Karat is running at ".len()..];
-                let url: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
-                if url.starts_with("http://") {
-                    server.url = url;
-                    server.started_in = started.elapsed();
-                    return Ok(server);
-                }
-            }
-            if let Ok(Some(status)) = server.child.try_wait() {
-                server.stopped = true;
-                return Err(format!(
-                    "the server exited ({status}) before it was ready:\n{}",
-                    tail(&text, 40)
-                ));
-            }
-            if Instant::now() > deadline {
-                return Err(format!(
-                    "the server did not print its URL within 300 s:\n{}",
-                    tail(&text, 40)
-                ));
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-
-    fn alive(&mut self) -> Res<()> {
-        match self.child.try_wait() {
-            Ok(Some(s)) => {
-                self.stopped = true;
-                Err(format!("the server exited: {s}"))
-            }
-            _ => Ok(()),
-        }
-    }
-
-    /// SIGTERM, then wait (SIGKILL after 60 s). Returns what happened.
-    fn stop(&mut self) -> Value {
-        if self.stopped {
-            return json!({"already_exited": true});
-        }
-        self.stopped = true;
-        let t = Instant::now();
-        // SAFETY: signalling our own child.
-        unsafe {
-            libc::kill(self.pid, libc::SIGTERM);
-        }
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let status = loop {
-            match self.child.try_wait() {
-                Ok(Some(s)) => break Some(s),
-                Ok(None) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(100))
-                }
-                _ => break None,
-            }
-        };
-        let killed = status.is_none();
-        if killed {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-        json!({
-            "exit": status.map(|s| s.to_string()),
-            "sigkill_needed": killed,
-            "stop_s": round(t.elapsed().as_secs_f64(), 2),
-        })
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if !self.stopped {
-            self.stop();
-        }
-        if !self.keep_data {
-            let _ = std::fs::remove_dir_all(&self.data_dir);
-        }
-    }
-}
-
-fn tail(text: &str, n: usize) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(n)..].join("\n")
 }
 
 // ---------------------------------------------------------------- shared state
@@ -1118,10 +947,6 @@ fn ms(us: u64) -> f64 {
     round(us as f64 / 1000.0, 3)
 }
 
-fn round(x: f64, d: i32) -> f64 {
-    let p = 10f64.powi(d);
-    (x * p).round() / p
-}
 
 fn mib(kib: u64) -> String {
     format!("{:.1} MiB", kib as f64 / 1024.0)
@@ -1203,34 +1028,7 @@ struct Ctl {
     calib: Option<(f64, f64)>,
 }
 
-fn http_client(limit: usize) -> awc::Client {
-    awc::Client::builder()
-        .connector(awc::Connector::new().limit(limit))
-        .timeout(Duration::from_secs(60))
-        .finish()
-}
 
-async fn post_json(
-    http: &awc::Client,
-    url: &str,
-    token: Option<&str>,
-    body: &Value,
-) -> Res<(u16, Value)> {
-    let mut req = http.post(url);
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    let mut r = req
-        .send_json(body)
-        .await
-        .map_err(|e| format!("POST {url}: {e}"))?;
-    let status = r.status().as_u16();
-    let b = r
-        .body()
-        .await
-        .map_err(|e| format!("POST {url} body: {e}"))?;
-    Ok((status, serde_json::from_slice(&b).unwrap_or(Value::Null)))
-}
 
 async fn login(
     http: &awc::Client,
@@ -2487,7 +2285,7 @@ fn main() {
     };
     let nofile = raise_nofile();
     eprintln!("RLIMIT_NOFILE now {} (hard {})", nofile.0, nofile.1);
-    let mut server = match Server::start(&cfg) {
+    let mut server = match Server::start(&cfg.server, cfg.keep_data) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");

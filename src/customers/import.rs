@@ -1013,7 +1013,6 @@ async fn run_import(db: &crate::db::Db, tenant: Uuid, id: Uuid) -> Result<(), Ap
         done += batch.len();
     }
     db.tenant_tx(tenant, user, async |c| {
-        crate::segments::apply_auto_tags(c, tenant, None).await?;
         let import: Import = diesel::update(customer_imports::table.find(id))
             .set((
                 customer_imports::status.eq("done"),
@@ -1102,6 +1101,7 @@ async fn insert_batch(
         .values(values)
         .execute(c)
         .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|(id, _)| *id).collect();
     let phone_rows: Vec<_> = rows
         .iter()
         .flat_map(|(id, r)| {
@@ -1120,6 +1120,7 @@ async fn insert_batch(
             .execute(c)
             .await?;
     }
+    crate::segments::apply_auto_tags(c, tenant, Some(&ids)).await?;
     Ok((rows.len(), batch.len() - rows.len()))
 }
 

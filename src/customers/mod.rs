@@ -615,7 +615,7 @@ pub async fn insert(
         .execute(c)
         .await?;
     write_phones_and_family(c, tenant, id, &clean.phones, &input.family).await?;
-    crate::segments::apply_auto_tags(c, tenant, Some(id)).await?;
+    crate::segments::apply_auto_tags(c, tenant, Some(&[id])).await?;
     let row = customers::table
         .find(id)
         .select(CustomerRow::as_select())
@@ -880,7 +880,7 @@ pub async fn update(
                 .execute(c)
                 .await?;
             write_phones_and_family(c, tenant, id, &clean.phones, &input.family).await?;
-            crate::segments::apply_auto_tags(c, tenant, Some(id)).await?;
+            crate::segments::apply_auto_tags(c, tenant, Some(&[id])).await?;
             let row = visible_row(c, &auth, Scope::Tenant, id).await?;
             let after = load(c, row).await?;
             let mut stores = vec![before.home_store_id];
@@ -1045,7 +1045,7 @@ pub async fn restore(
                 ))
                 .execute(c)
                 .await?;
-            crate::segments::apply_auto_tags(c, tenant, Some(id)).await?;
+            crate::segments::apply_auto_tags(c, tenant, Some(&[id])).await?;
             let customer = {
                 let row = visible_row(c, &auth, Scope::Tenant, id).await?;
                 load(c, row).await?
@@ -1201,7 +1201,7 @@ pub async fn merge(
                 ))
                 .execute(c)
                 .await?;
-            crate::segments::apply_auto_tags(c, tenant, Some(keep_id)).await?;
+            crate::segments::apply_auto_tags(c, tenant, Some(&[keep_id])).await?;
             let after = {
                 let row = visible_row(c, &auth, Scope::Tenant, keep_id).await?;
                 load(c, row).await?

@@ -352,7 +352,7 @@ pub async fn create(
             } else {
                 open_lead(c, tenant, customer_id, input.store_id, id).await?;
             }
-            crate::segments::apply_auto_tags(c, tenant, Some(customer_id)).await?;
+            crate::segments::apply_auto_tags(c, tenant, Some(&[customer_id])).await?;
             let row = visit_select!()
                 .filter(visits::id.eq(id))
                 .first::<VisitRow>(c)

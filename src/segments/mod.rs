@@ -246,13 +246,13 @@ pub async fn count(c: &mut Conn, tenant: Uuid, r: &Rule) -> Result<i64, ApiError
 }
 
 /// Keeps every auto tag (built-in and custom segments) and the spend tier in
-/// step for one customer or, with `None`, the whole tenant. Set-based: one
+/// step for some customers or, with `None`, the whole tenant. Set-based: one
 /// UPDATE per segment, touching only rows whose membership changed. A tier
 /// is only ever raised automatically, so a VIP set by hand is never demoted.
 pub async fn apply_auto_tags(
     c: &mut Conn,
     tenant: Uuid,
-    only: Option<Uuid>,
+    only: Option<&[Uuid]>,
 ) -> Result<(), ApiError> {
     let mut ctx = context(c, tenant).await?;
     ctx.single = only.is_some();
@@ -285,7 +285,7 @@ pub async fn apply_auto_tags(
         );
         if only.is_some() {
             sql.push_str(&format!(
-                " AND customers.id = ${}",
+                " AND customers.id = ANY(${})",
                 compiled.binds.len() + 3
             ));
         }
@@ -294,8 +294,8 @@ pub async fn apply_auto_tags(
             .bind::<st::Uuid, _>(tenant)
             .bind::<st::Text, _>(tag);
         let mut q = bind_all(q, compiled.binds);
-        if let Some(id) = only {
-            q = q.bind::<st::Uuid, _>(id);
+        if let Some(ids) = only {
+            q = q.bind::<st::Array<st::Uuid>, _>(ids.to_vec());
         }
         q.execute(c).await?;
     }
@@ -305,15 +305,15 @@ pub async fn apply_auto_tags(
            AND (tier = 'general' OR (tier = 'vip' AND lifetime_value >= $2))",
     );
     if only.is_some() {
-        tier.push_str(" AND id = $4");
+        tier.push_str(" AND id = ANY($4)");
     }
     let mut q = diesel::sql_query(tier)
         .into_boxed()
         .bind::<st::Uuid, _>(tenant)
         .bind::<st::BigInt, _>(VVIP_SPEND)
         .bind::<st::BigInt, _>(VIP_SPEND);
-    if let Some(id) = only {
-        q = q.bind::<st::Uuid, _>(id);
+    if let Some(ids) = only {
+        q = q.bind::<st::Array<st::Uuid>, _>(ids.to_vec());
     }
     q.execute(c).await?;
     Ok(())
