@@ -31,21 +31,101 @@ mod support;
 use support::{Res, Server, http_client, post_json, round};
 
 const FIRST: [&str; 40] = [
-    "Lakshmi", "Priya", "Anjali", "Kavya", "Meenakshi", "Divya", "Sneha", "Pooja", "Deepa", "Asha",
-    "Radha", "Sita", "Gayathri", "Revathi", "Fathima", "Ananya", "Ishita", "Nandini", "Swathi", "Harini",
-    "Arjun", "Rahul", "Vikram", "Suresh", "Ramesh", "Karthik", "Arun", "Sanjay", "Rohit", "Harish",
-    "Ganesh", "Mohan", "Srinivas", "Venkat", "Imran", "Abdul", "Joseph", "Thomas", "Manoj", "Prakash",
+    "Lakshmi",
+    "Priya",
+    "Anjali",
+    "Kavya",
+    "Meenakshi",
+    "Divya",
+    "Sneha",
+    "Pooja",
+    "Deepa",
+    "Asha",
+    "Radha",
+    "Sita",
+    "Gayathri",
+    "Revathi",
+    "Fathima",
+    "Ananya",
+    "Ishita",
+    "Nandini",
+    "Swathi",
+    "Harini",
+    "Arjun",
+    "Rahul",
+    "Vikram",
+    "Suresh",
+    "Ramesh",
+    "Karthik",
+    "Arun",
+    "Sanjay",
+    "Rohit",
+    "Harish",
+    "Ganesh",
+    "Mohan",
+    "Srinivas",
+    "Venkat",
+    "Imran",
+    "Abdul",
+    "Joseph",
+    "Thomas",
+    "Manoj",
+    "Prakash",
 ];
 const LAST: [&str; 30] = [
-    "Iyer", "Iyengar", "Nair", "Menon", "Pillai", "Reddy", "Rao", "Naidu", "Shetty", "Hegde",
-    "Patil", "Kulkarni", "Deshpande", "Sharma", "Verma", "Gupta", "Agarwal", "Jain", "Mehta", "Shah",
-    "Chandran", "Krishnan", "Sundaram", "Subramanian", "Venkataraman", "Begum", "Khan", "Das", "Bose", "Banerjee",
+    "Iyer",
+    "Iyengar",
+    "Nair",
+    "Menon",
+    "Pillai",
+    "Reddy",
+    "Rao",
+    "Naidu",
+    "Shetty",
+    "Hegde",
+    "Patil",
+    "Kulkarni",
+    "Deshpande",
+    "Sharma",
+    "Verma",
+    "Gupta",
+    "Agarwal",
+    "Jain",
+    "Mehta",
+    "Shah",
+    "Chandran",
+    "Krishnan",
+    "Sundaram",
+    "Subramanian",
+    "Venkataraman",
+    "Begum",
+    "Khan",
+    "Das",
+    "Bose",
+    "Banerjee",
 ];
 const CITIES: [&str; 12] = [
-    "Chennai", "Bengaluru", "Hyderabad", "Mumbai", "Pune", "Kochi", "Coimbatore", "Madurai",
-    "Mysuru", "Vijayawada", "Delhi", "Kolkata",
+    "Chennai",
+    "Bengaluru",
+    "Hyderabad",
+    "Mumbai",
+    "Pune",
+    "Kochi",
+    "Coimbatore",
+    "Madurai",
+    "Mysuru",
+    "Vijayawada",
+    "Delhi",
+    "Kolkata",
 ];
-const TAGS: [&str; 6] = ["bridal", "temple jewellery", "diamond lover", "gifting", "investment", "wedding 2027"];
+const TAGS: [&str; 6] = [
+    "bridal",
+    "temple jewellery",
+    "diamond lover",
+    "gifting",
+    "investment",
+    "wedding 2027",
+];
 
 struct Config {
     server: PathBuf,
@@ -77,7 +157,10 @@ impl Config {
                 "--queries" => c.queries = num("--queries")?,
                 "--concurrency" => c.concurrency = num("--concurrency")?,
                 "--server" => {
-                    c.server = args.next().map(PathBuf::from).ok_or("--server needs a path")?
+                    c.server = args
+                        .next()
+                        .map(PathBuf::from)
+                        .ok_or("--server needs a path")?
                 }
                 "--bench" => {}
                 "--help" | "-h" => {
@@ -122,13 +205,27 @@ fn csv_file(start: usize, rows: usize, rng: &mut Rng) -> Vec<u8> {
         } else {
             String::new()
         };
-        let dob = format!("{:02}-{:02}-{}", 1 + rng.below(28), 1 + rng.below(12), 1950 + rng.below(55));
+        let dob = format!(
+            "{:02}-{:02}-{}",
+            1 + rng.below(28),
+            1 + rng.below(12),
+            1950 + rng.below(55)
+        );
         let ann = if rng.below(2) == 0 {
-            format!("{:02}-{:02}-{}", 1 + rng.below(28), 1 + rng.below(12), 1980 + rng.below(44))
+            format!(
+                "{:02}-{:02}-{}",
+                1 + rng.below(28),
+                1 + rng.below(12),
+                1980 + rng.below(44)
+            )
         } else {
             String::new()
         };
-        let tag = if rng.below(4) == 0 { TAGS[rng.below(TAGS.len())] } else { "" };
+        let tag = if rng.below(4) == 0 {
+            TAGS[rng.below(TAGS.len())]
+        } else {
+            ""
+        };
         out.push_str(&format!(
             "{f} {l},{},{email},{dob},{ann},{},{tag}\r\n",
             mobile(i),
@@ -145,8 +242,15 @@ async fn get_json(http: &awc::Client, url: &str, token: &str) -> Res<(u16, Value
         .send()
         .await
         .map_err(|e| format!("GET {url}: {e}"))?;
-    let b = r.body().limit(1 << 24).await.map_err(|e| format!("GET {url} body: {e}"))?;
-    Ok((r.status().as_u16(), serde_json::from_slice(&b).unwrap_or(Value::Null)))
+    let b = r
+        .body()
+        .limit(1 << 24)
+        .await
+        .map_err(|e| format!("GET {url} body: {e}"))?;
+    Ok((
+        r.status().as_u16(),
+        serde_json::from_slice(&b).unwrap_or(Value::Null),
+    ))
 }
 
 /// One import through the API; returns (validate seconds, import seconds).
@@ -159,7 +263,9 @@ async fn import(
 ) -> Res<(f64, f64, i64)> {
     let t0 = Instant::now();
     let mut r = http
-        .post(format!("{base}/api/v1/customers/imports?filename=bench.csv"))
+        .post(format!(
+            "{base}/api/v1/customers/imports?filename=bench.csv"
+        ))
         .bearer_auth(token)
         .insert_header(("content-type", "text/csv"))
         .send_body(file)
@@ -195,10 +301,19 @@ async fn import(
     }
     loop {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        let (_, v) = get_json(http, &format!("{base}/api/v1/customers/imports/{id}"), token).await?;
+        let (_, v) = get_json(
+            http,
+            &format!("{base}/api/v1/customers/imports/{id}"),
+            token,
+        )
+        .await?;
         match v["status"].as_str() {
             Some("done") => {
-                return Ok((validated, t1.elapsed().as_secs_f64(), v["imported_rows"].as_i64().unwrap_or(0)));
+                return Ok((
+                    validated,
+                    t1.elapsed().as_secs_f64(),
+                    v["imported_rows"].as_i64().unwrap_or(0),
+                ));
             }
             Some("failed") => return Err(format!("import failed: {v}")),
             _ => {}
@@ -229,9 +344,15 @@ async fn run(cfg: &Config, server: &Server) -> Res<(Vec<[String; 3]>, Value)> {
     if st != 200 {
         return Err(format!("login: HTTP {st}: {login}"));
     }
-    let token = login["access_token"].as_str().unwrap_or_default().to_string();
+    let token = login["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let (_, stores) = get_json(&http, &format!("{base}/api/v1/stores"), &token).await?;
-    let store = stores["items"][0]["id"].as_str().ok_or("no store")?.to_string();
+    let store = stores["items"][0]["id"]
+        .as_str()
+        .ok_or("no store")?
+        .to_string();
     let mut rows: Vec<[String; 3]> = Vec::new();
     let mut out = serde_json::Map::new();
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
@@ -262,7 +383,10 @@ async fn run(cfg: &Config, server: &Server) -> Res<(Vec<[String; 3]>, Value)> {
         ),
         format!("< 15 s {}", if total_s < 15.0 { "PASS" } else { "FAIL" }),
     ]);
-    let worst = runs.iter().filter_map(|r| r["total_s"].as_f64()).fold(0.0, f64::max);
+    let worst = runs
+        .iter()
+        .filter_map(|r| r["total_s"].as_f64())
+        .fold(0.0, f64::max);
     rows.push([
         format!("{} imports to {imported} customers", runs.len()),
         format!("slowest {worst:.2} s"),
@@ -274,15 +398,44 @@ async fn run(cfg: &Config, server: &Server) -> Res<(Vec<[String; 3]>, Value)> {
     let mut queries: Vec<(&str, String)> = Vec::new();
     for i in 0..cfg.queries {
         let q = match i % 9 {
-            0 => ("name", format!("q={}", FIRST[rng.below(FIRST.len())].to_lowercase())),
+            0 => (
+                "name",
+                format!("q={}", FIRST[rng.below(FIRST.len())].to_lowercase()),
+            ),
             1 => ("surname", format!("q={}", LAST[rng.below(LAST.len())])),
-            2 => ("name prefix", format!("q={}", &FIRST[rng.below(FIRST.len())][..4])),
-            3 => ("phone fragment", format!("q={}", &mobile(rng.below(imported.max(1)))[5..])),
-            4 => ("full phone", format!("q={}", mobile(rng.below(imported.max(1))))),
-            5 => ("email fragment", format!("q={}{}%40example", LAST[rng.below(LAST.len())].to_lowercase(), rng.below(imported.max(1)))),
-            6 => ("tag", format!("tag={}", TAGS[rng.below(TAGS.len())].replace(' ', "%20"))),
+            2 => (
+                "name prefix",
+                format!("q={}", &FIRST[rng.below(FIRST.len())][..4]),
+            ),
+            3 => (
+                "phone fragment",
+                format!("q={}", &mobile(rng.below(imported.max(1)))[5..]),
+            ),
+            4 => (
+                "full phone",
+                format!("q={}", mobile(rng.below(imported.max(1)))),
+            ),
+            5 => (
+                "email fragment",
+                format!(
+                    "q={}{}%40example",
+                    LAST[rng.below(LAST.len())].to_lowercase(),
+                    rng.below(imported.max(1))
+                ),
+            ),
+            6 => (
+                "tag",
+                format!("tag={}", TAGS[rng.below(TAGS.len())].replace(' ', "%20")),
+            ),
             7 => ("city", format!("city={}", CITIES[rng.below(CITIES.len())])),
-            _ => ("text + city", format!("q={}&city={}", LAST[rng.below(LAST.len())], CITIES[rng.below(CITIES.len())])),
+            _ => (
+                "text + city",
+                format!(
+                    "q={}&city={}",
+                    LAST[rng.below(LAST.len())],
+                    CITIES[rng.below(CITIES.len())]
+                ),
+            ),
         };
         queries.push(q);
     }
@@ -293,7 +446,8 @@ async fn run(cfg: &Config, server: &Server) -> Res<(Vec<[String; 3]>, Value)> {
     let t = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..cfg.concurrency {
-        let (queries, next, lat, errors) = (queries.clone(), next.clone(), lat.clone(), errors.clone());
+        let (queries, next, lat, errors) =
+            (queries.clone(), next.clone(), lat.clone(), errors.clone());
         let (http, base, token) = (http.clone(), base.clone(), token.clone());
         workers.push(actix_web::rt::spawn(async move {
             loop {
@@ -304,8 +458,16 @@ async fn run(cfg: &Config, server: &Server) -> Res<(Vec<[String; 3]>, Value)> {
                 next.set(i + 1);
                 let (kind, q) = &queries[i];
                 let s = Instant::now();
-                match get_json(&http, &format!("{base}/api/v1/customers?limit=50&{q}"), &token).await {
-                    Ok((200, _)) => lat.borrow_mut().push((kind, s.elapsed().as_secs_f64() * 1000.0)),
+                match get_json(
+                    &http,
+                    &format!("{base}/api/v1/customers?limit=50&{q}"),
+                    &token,
+                )
+                .await
+                {
+                    Ok((200, _)) => lat
+                        .borrow_mut()
+                        .push((kind, s.elapsed().as_secs_f64() * 1000.0)),
                     _ => errors.set(errors.get() + 1),
                 }
             }
@@ -315,12 +477,16 @@ async fn run(cfg: &Config, server: &Server) -> Res<(Vec<[String; 3]>, Value)> {
         let _ = w.await;
     }
     let wall = t.elapsed().as_secs_f64();
-    let lat = lat.borrow();
+    let lat = lat.take();
     let mut all: Vec<f64> = lat.iter().map(|l| l.1).collect();
     all.sort_by(f64::total_cmp);
     let p99 = pct(&all, 0.99);
     rows.push([
-        format!("search at {imported} customers ({} queries, {} concurrent)", all.len(), cfg.concurrency),
+        format!(
+            "search at {imported} customers ({} queries, {} concurrent)",
+            all.len(),
+            cfg.concurrency
+        ),
         format!(
             "p50 {:.1} ms, p90 {:.1} ms, p99 {p99:.1} ms, max {:.1} ms, {:.0} req/s, {} errors",
             pct(&all, 0.5),
@@ -329,7 +495,14 @@ async fn run(cfg: &Config, server: &Server) -> Res<(Vec<[String; 3]>, Value)> {
             all.len() as f64 / wall,
             errors.get()
         ),
-        format!("p99 < 30 ms {}", if p99 < 30.0 && errors.get() == 0 { "PASS" } else { "FAIL" }),
+        format!(
+            "p99 < 30 ms {}",
+            if p99 < 30.0 && errors.get() == 0 {
+                "PASS"
+            } else {
+                "FAIL"
+            }
+        ),
     ]);
     let mut kinds = serde_json::Map::new();
     let mut names: Vec<&str> = lat.iter().map(|l| l.0).collect();
@@ -355,8 +528,14 @@ async fn run(cfg: &Config, server: &Server) -> Res<(Vec<[String; 3]>, Value)> {
     let mut segs = serde_json::Map::new();
     let mut slowest = 0.0f64;
     let previews = [
-        ("saved rule: Chennai brides", json!({"all": [{"field": "city", "op": "in", "value": ["Chennai", "Madurai"]}, {"field": "tags", "op": "has_any", "value": ["bridal", "wedding 2027"]}, {"not": {"field": "dnd", "op": "eq", "value": true}}]})),
-        ("saved rule: birthdays or anniversaries in 30 days", json!({"any": [{"field": "birthday", "op": "within_next_days", "value": 30}, {"field": "anniversary", "op": "within_next_days", "value": 30}]})),
+        (
+            "saved rule: Chennai brides",
+            json!({"all": [{"field": "city", "op": "in", "value": ["Chennai", "Madurai"]}, {"field": "tags", "op": "has_any", "value": ["bridal", "wedding 2027"]}, {"not": {"field": "dnd", "op": "eq", "value": true}}]}),
+        ),
+        (
+            "saved rule: birthdays or anniversaries in 30 days",
+            json!({"any": [{"field": "birthday", "op": "within_next_days", "value": 30}, {"field": "anniversary", "op": "within_next_days", "value": 30}]}),
+        ),
     ];
     for s in list.as_array().cloned().unwrap_or_default() {
         let id = s["id"].as_str().unwrap_or_default().to_string();
@@ -364,7 +543,8 @@ async fn run(cfg: &Config, server: &Server) -> Res<(Vec<[String; 3]>, Value)> {
         let mut count = 0;
         for _ in 0..3 {
             let t = Instant::now();
-            let (st, v) = get_json(&http, &format!("{base}/api/v1/segments/{id}/count"), &token).await?;
+            let (st, v) =
+                get_json(&http, &format!("{base}/api/v1/segments/{id}/count"), &token).await?;
             if st != 200 {
                 return Err(format!("count {id}: HTTP {st}: {v}"));
             }
@@ -372,15 +552,28 @@ async fn run(cfg: &Config, server: &Server) -> Res<(Vec<[String; 3]>, Value)> {
             count = v["count"].as_i64().unwrap_or(0);
         }
         slowest = slowest.max(worst);
-        segs.insert(id.clone(), json!({"count": count, "worst_ms": round(worst, 1)}));
-        rows.push([format!("  segment {id}"), format!("{count} customers, worst {worst:.0} ms"), String::new()]);
+        segs.insert(
+            id.clone(),
+            json!({"count": count, "worst_ms": round(worst, 1)}),
+        );
+        rows.push([
+            format!("  segment {id}"),
+            format!("{count} customers, worst {worst:.0} ms"),
+            String::new(),
+        ]);
     }
     for (name, rule) in previews {
         let mut worst = 0.0f64;
         let mut count = 0;
         for _ in 0..3 {
             let t = Instant::now();
-            let (st, v) = post_json(&http, &format!("{base}/api/v1/segments/preview"), Some(&token), &json!({"rule": rule})).await?;
+            let (st, v) = post_json(
+                &http,
+                &format!("{base}/api/v1/segments/preview"),
+                Some(&token),
+                &json!({"rule": rule}),
+            )
+            .await?;
             if st != 200 {
                 return Err(format!("preview: HTTP {st}: {v}"));
             }
@@ -388,8 +581,15 @@ async fn run(cfg: &Config, server: &Server) -> Res<(Vec<[String; 3]>, Value)> {
             count = v["count"].as_i64().unwrap_or(0);
         }
         slowest = slowest.max(worst);
-        segs.insert(name.into(), json!({"count": count, "worst_ms": round(worst, 1)}));
-        rows.push([format!("  {name}"), format!("{count} customers, worst {worst:.0} ms"), String::new()]);
+        segs.insert(
+            name.into(),
+            json!({"count": count, "worst_ms": round(worst, 1)}),
+        );
+        rows.push([
+            format!("  {name}"),
+            format!("{count} customers, worst {worst:.0} ms"),
+            String::new(),
+        ]);
     }
     rows.push([
         format!("segment counts at {imported} customers"),

@@ -947,7 +947,6 @@ fn ms(us: u64) -> f64 {
     round(us as f64 / 1000.0, 3)
 }
 
-
 fn mib(kib: u64) -> String {
     format!("{:.1} MiB", kib as f64 / 1024.0)
 }
@@ -1027,8 +1026,6 @@ struct Ctl {
     /// Server CPU µs per mutation with no client connected: (user patch, store patch).
     calib: Option<(f64, f64)>,
 }
-
-
 
 async fn login(
     http: &awc::Client,

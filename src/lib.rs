@@ -15,6 +15,7 @@ pub mod realtime;
 pub mod segments;
 pub mod server;
 pub mod state;
+pub mod storage;
 pub mod stores;
 pub mod tenants;
 pub mod users;

@@ -108,7 +108,8 @@ pub fn jwt_secret(cfg: &ServeConfig, data_dir: &Path) -> anyhow::Result<Vec<u8>>
 pub async fn build_state(db: Db, cfg: &ServeConfig, data_dir: &Path) -> anyhow::Result<AppState> {
     let jwt = JwtKeys::new(&jwt_secret(cfg, data_dir)?);
     let mailer = Mailer::new(cfg.smtp_url.as_ref(), &cfg.mail_from)?;
-    AppState::new(db, jwt, mailer, Arc::new(cfg.clone())).await
+    let storage = Arc::new(crate::storage::LocalStorage::new(data_dir.join("files")));
+    AppState::new(db, jwt, mailer, Arc::new(cfg.clone()), storage).await
 }
 
 /// Runs the HTTP server on `listener` until it is stopped (Ctrl-C, SIGTERM).

@@ -29,6 +29,8 @@ pub struct AppState {
     pub hubs: Arc<Hubs>,
     /// The deployment's Web Push key.
     pub vapid: crate::push::Vapid,
+    /// Uploaded files (photos).
+    pub storage: Arc<dyn crate::storage::Storage>,
 }
 
 impl AppState {
@@ -38,6 +40,7 @@ impl AppState {
         jwt: JwtKeys,
         mailer: Mailer,
         config: Arc<ServeConfig>,
+        storage: Arc<dyn crate::storage::Storage>,
     ) -> anyhow::Result<Self> {
         let vapid = crate::push::Vapid::load_or_create(&db).await?;
         let hub_db = db.sibling(4)?;
@@ -50,7 +53,10 @@ impl AppState {
         let (push_key, subject) = (vapid.clone(), config.public_url());
         let registry = crate::jobs::Registry::default()
             .on(crate::realtime::SWEEP_JOB, crate::realtime::sweep_job)
-            .on(crate::customers::PURGE_JOB, crate::customers::purge_job)
+            .on(crate::customers::PURGE_JOB, {
+                let storage = storage.clone();
+                move |db, job| crate::customers::purge_job(db, storage.clone(), job)
+            })
             .on(crate::segments::AUTOTAG_JOB, crate::segments::autotag_job)
             .on(
                 crate::customers::import::IMPORT_JOB,
@@ -77,6 +83,7 @@ impl AppState {
             .unwrap_or(2);
         Ok(AppState {
             vapid,
+            storage,
             hubs,
             db,
             jwt,

@@ -57,9 +57,7 @@ impl Server {
             ));
         }
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let bin_time = std::fs::metadata(&server)
-            .and_then(|m| m.modified())
-            .ok();
+        let bin_time = std::fs::metadata(server).and_then(|m| m.modified()).ok();
         if let (Some(b), Some(s)) = (bin_time, newest_mtime(&src))
             && s > b
         {
@@ -79,7 +77,7 @@ impl Server {
         let out = std::fs::File::create(&log).map_err(|e| format!("create {log:?}: {e}"))?;
         let err = out.try_clone().map_err(|e| e.to_string())?;
         let started = Instant::now();
-        let child = std::process::Command::new(&server)
+        let child = std::process::Command::new(server)
             .args(["serve", "--demo"])
             .env("KARAT_DATA_DIR", &data_dir)
             .env("KARAT_ADDR", "127.0.0.1:0")

@@ -138,6 +138,8 @@ pub fn scoped<'a, ST: 'static>(
     auth: &Auth,
     scope: Scope,
 ) -> customers::BoxedQuery<'a, Pg, ST> {
+    // Named explicitly (RLS holds anyway) so tenant-led indexes apply.
+    let q = q.filter(customers::tenant_id.nullable().eq(auth.tenant_id));
     match scope {
         Scope::Tenant => q,
         Scope::Store => {
@@ -1420,7 +1422,11 @@ pub const PURGE_JOB: &str = "customers.purge";
 
 /// Purges trashed customers older than each tenant's retention, across tenants
 /// on the platform path; one audit row per tenant and purge.
-pub async fn purge_job(db: crate::db::Db, _job: crate::jobs::Job) -> crate::jobs::JobResult {
+pub async fn purge_job(
+    db: crate::db::Db,
+    storage: std::sync::Arc<dyn crate::storage::Storage>,
+    _job: crate::jobs::Job,
+) -> crate::jobs::JobResult {
     #[derive(QueryableByName)]
     struct Purged {
         #[diesel(sql_type = diesel::sql_types::Uuid)]
@@ -1428,35 +1434,55 @@ pub async fn purge_job(db: crate::db::Db, _job: crate::jobs::Job) -> crate::jobs
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         n: i64,
     }
-    db.platform_tx(async |c| {
-        let purged: Vec<Purged> = diesel::sql_query(
-            "WITH gone AS (
-               DELETE FROM customers c USING tenants t
-               WHERE c.tenant_id = t.id AND c.deleted_at IS NOT NULL
-                 AND c.deleted_at < now() - make_interval(days => t.trash_retention_days)
-               RETURNING c.tenant_id)
-             SELECT tenant_id, count(*) AS n FROM gone GROUP BY tenant_id",
-        )
-        .load(c)
-        .await?;
-        for p in purged {
-            audit::record(
-                c,
-                &audit::Actor::default(),
-                Some(p.tenant_id),
-                Change {
-                    entity: "customer",
-                    entity_id: None,
-                    action: "purge",
-                    changes: Some(json!({ "purged": p.n })),
-                },
-            )
+    #[derive(QueryableByName)]
+    struct Key {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        storage_key: String,
+    }
+    const DUE: &str = "SELECT c.id FROM customers c JOIN tenants t ON t.id = c.tenant_id
+        WHERE c.deleted_at IS NOT NULL
+          AND c.deleted_at < now() - make_interval(days => t.trash_retention_days)";
+    let keys = db
+        .platform_tx(async |c| {
+            // The photos' files go once their rows are gone (after commit).
+            let keys: Vec<Key> = diesel::sql_query(format!(
+                "SELECT p.storage_key FROM interest_photos p
+                   JOIN visit_interests i ON i.id = p.interest_id
+                   JOIN visits v ON v.id = i.visit_id
+                  WHERE v.customer_id IN ({DUE})"
+            ))
+            .load(c)
             .await?;
+            let purged: Vec<Purged> = diesel::sql_query(format!(
+                "WITH gone AS (DELETE FROM customers WHERE id IN ({DUE}) RETURNING tenant_id)
+                 SELECT tenant_id, count(*) AS n FROM gone GROUP BY tenant_id"
+            ))
+            .load(c)
+            .await?;
+            for p in purged {
+                audit::record(
+                    c,
+                    &audit::Actor::default(),
+                    Some(p.tenant_id),
+                    Change {
+                        entity: "customer",
+                        entity_id: None,
+                        action: "purge",
+                        changes: Some(json!({ "purged": p.n })),
+                    },
+                )
+                .await?;
+            }
+            Ok(keys)
+        })
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    for k in keys {
+        if let Err(e) = storage.delete(&k.storage_key).await {
+            tracing::warn!(error = %e, key = k.storage_key, "could not delete a purged photo");
         }
-        Ok(())
-    })
-    .await
-    .map_err(|e| format!("{e:?}"))
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -61,7 +61,9 @@ SELECT kind, id, at, actor, summary, data FROM (
       'notes', v.notes, 'interests', coalesce((
         SELECT jsonb_agg(jsonb_build_object('category', i.category, 'design_number', i.design_number,
           'expected_value', i.expected_value, 'outcome', i.outcome, 'note', i.note,
-          'metal', i.metal, 'stone', i.stone) ORDER BY i.position)
+          'metal', i.metal, 'stone', i.stone, 'id', i.id, 'photos', coalesce((
+            SELECT jsonb_agg(p.id ORDER BY p.created_at) FROM interest_photos p
+            WHERE p.interest_id = i.id), '[]'::jsonb)) ORDER BY i.position)
         FROM visit_interests i WHERE i.visit_id = v.id), '[]'::jsonb)) AS data
   FROM visits v LEFT JOIN users u ON u.id = v.attended_by WHERE v.customer_id = $1
   UNION ALL

@@ -16,7 +16,7 @@ use crate::auth::Auth;
 use crate::auth::rbac::{Permission, Scope};
 use crate::db::Conn;
 use crate::db::schema::{
-    customer_phones, customers, leads, stores, users, visit_interests, visits,
+    customer_phones, customers, interest_photos, leads, stores, users, visit_interests, visits,
 };
 use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Json, Page, PageParams, Validator};
@@ -27,6 +27,9 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Interest {
+    /// Set by the server (for adding photos).
+    #[serde(default, skip_deserializing)]
+    pub id: Option<Uuid>,
     pub category: Category,
     #[serde(default)]
     pub metal: Option<Metal>,
@@ -38,6 +41,9 @@ pub struct Interest {
     pub expected_value: Option<i64>,
     pub outcome: Outcome,
     pub note: Option<String>,
+    /// Photo ids (`GET /api/v1/photos/{id}`), set by the server.
+    #[serde(default, skip_deserializing)]
+    pub photos: Vec<Uuid>,
 }
 
 /// A visit to log: an existing customer by id, or a new one inline.
@@ -99,6 +105,7 @@ async fn hydrate(c: &mut Conn, rows: Vec<VisitRow>) -> Result<Vec<Visit>, ApiErr
     #[derive(Queryable)]
     struct Row(
         Uuid,
+        Uuid,
         String,
         Option<String>,
         Option<i64>,
@@ -111,6 +118,7 @@ async fn hydrate(c: &mut Conn, rows: Vec<VisitRow>) -> Result<Vec<Visit>, ApiErr
         .filter(visit_interests::visit_id.eq_any(&ids))
         .order((visit_interests::visit_id, visit_interests::position))
         .select((
+            visit_interests::id,
             visit_interests::visit_id,
             visit_interests::category,
             visit_interests::design_number,
@@ -120,6 +128,13 @@ async fn hydrate(c: &mut Conn, rows: Vec<VisitRow>) -> Result<Vec<Visit>, ApiErr
             visit_interests::metal,
             visit_interests::stone,
         ))
+        .load(c)
+        .await?;
+    let interest_ids: Vec<Uuid> = interests.iter().map(|i| i.0).collect();
+    let photos: Vec<(Uuid, Uuid)> = interest_photos::table
+        .filter(interest_photos::interest_id.eq_any(&interest_ids))
+        .order(interest_photos::created_at)
+        .select((interest_photos::id, interest_photos::interest_id))
         .load(c)
         .await?;
     let lead_rows: Vec<(Option<Uuid>, Uuid)> = leads::table
@@ -132,15 +147,17 @@ async fn hydrate(c: &mut Conn, rows: Vec<VisitRow>) -> Result<Vec<Visit>, ApiErr
         .map(|r| Visit {
             interests: interests
                 .iter()
-                .filter(|i| i.0 == r.id)
+                .filter(|i| i.1 == r.id)
                 .map(|i| Interest {
-                    category: Category::parse(&i.1).unwrap_or(Category::Other),
-                    metal: i.6.as_deref().and_then(Metal::parse),
-                    stone: i.7.as_deref().and_then(Stone::parse),
-                    design_number: i.2.clone(),
-                    expected_value: i.3,
-                    outcome: Outcome::parse(&i.4).unwrap_or(Outcome::Other),
-                    note: i.5.clone(),
+                    id: Some(i.0),
+                    category: Category::parse(&i.2).unwrap_or(Category::Other),
+                    metal: i.7.as_deref().and_then(Metal::parse),
+                    stone: i.8.as_deref().and_then(Stone::parse),
+                    design_number: i.3.clone(),
+                    expected_value: i.4,
+                    outcome: Outcome::parse(&i.5).unwrap_or(Outcome::Other),
+                    note: i.6.clone(),
+                    photos: photos.iter().filter(|p| p.1 == i.0).map(|p| p.0).collect(),
                 })
                 .collect(),
             lead_id: lead_rows.iter().find(|l| l.0 == Some(r.id)).map(|l| l.1),
@@ -557,4 +574,270 @@ pub async fn by_phone(
         })
         .await?;
     Ok(web::Json(found))
+}
+
+/// Largest photo accepted.
+pub const MAX_PHOTO: usize = 5 * 1024 * 1024;
+/// Photos per interest.
+const MAX_PHOTOS: i64 = 5;
+
+/// A stored photo.
+#[derive(Debug, Serialize, ToSchema, Queryable, Selectable)]
+#[diesel(table_name = interest_photos)]
+pub struct Photo {
+    pub id: Uuid,
+    pub interest_id: Uuid,
+    pub content_type: String,
+    pub size: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The visit's store for an interest, if the caller may log visits there.
+async fn interest_store(
+    c: &mut Conn,
+    auth: &Auth,
+    scope: Scope,
+    interest: Uuid,
+) -> Result<Uuid, ApiError> {
+    let store: Uuid = visit_interests::table
+        .inner_join(visits::table.on(visits::id.eq(visit_interests::visit_id)))
+        .inner_join(customers::table.on(customers::id.eq(visits::customer_id)))
+        .filter(visit_interests::id.eq(interest))
+        .filter(customers::deleted_at.is_null())
+        .select(visits::store_id)
+        .first(c)
+        .await?;
+    if scope != Scope::Tenant && !auth.in_store(store) {
+        return Err(ApiError::NotFound);
+    }
+    Ok(store)
+}
+
+/// Add a photo (JPEG, PNG or WebP, at most 5 MB; up to 5 per interest) as the
+/// request body. The content is checked, not just the declared type.
+#[utoipa::path(
+    operation_id = "photos_upload",
+    post, path = "/api/v1/interests/{id}/photos", tag = "visits",
+    request_body(content = String, description = "The image", content_type = "image/jpeg"),
+    responses((status = 201, body = Photo), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem)),
+    security(("bearer" = []))
+)]
+#[post("/interests/{id}/photos")]
+pub async fn upload_photo(
+    state: web::Data<AppState>,
+    auth: Auth,
+    req: actix_web::HttpRequest,
+    id: web::Path<Uuid>,
+    mut payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    use futures_util::StreamExt;
+    let scope = auth.require(Permission::VisitsLog)?;
+    let tenant = auth.tenant()?;
+    let declared = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_lowercase();
+    if !matches!(declared.as_str(), "image/jpeg" | "image/png" | "image/webp") {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let mut bytes = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|_| ApiError::BadRequest("The upload was interrupted.".into()))?;
+        if bytes.len() + chunk.len() > MAX_PHOTO {
+            return Err(ApiError::PayloadTooLarge);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    if crate::storage::sniff_image(&bytes) != Some(declared.as_str()) {
+        return Err(ApiError::invalid(
+            "file",
+            "is not the JPEG, PNG or WebP image it claims to be",
+        ));
+    }
+    let interest = *id;
+    let photo_id = Uuid::now_v7();
+    let key = format!("{tenant}/photos/{photo_id}");
+    let size = bytes.len() as i32;
+    // Check first, store the file, then record it: a failed write leaves no row.
+    let store = state
+        .db
+        .tenant_tx(tenant, auth.user_id, async |c| {
+            let store = interest_store(c, &auth, scope, interest).await?;
+            let n: i64 = interest_photos::table
+                .filter(interest_photos::interest_id.eq(interest))
+                .count()
+                .get_result(c)
+                .await?;
+            if n >= MAX_PHOTOS {
+                return Err(ApiError::Conflict(
+                    "An interest has at most 5 photos.".into(),
+                ));
+            }
+            Ok(store)
+        })
+        .await?;
+    state
+        .storage
+        .put(&key, bytes)
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("storing a photo: {e}")))?;
+    let saved = state
+        .db
+        .tenant_tx(tenant, auth.user_id, async |c| {
+            let n: i64 = interest_photos::table
+                .filter(interest_photos::interest_id.eq(interest))
+                .count()
+                .get_result(c)
+                .await?;
+            if n >= MAX_PHOTOS {
+                return Err(ApiError::Conflict(
+                    "An interest has at most 5 photos.".into(),
+                ));
+            }
+            let photo: Photo = diesel::insert_into(interest_photos::table)
+                .values((
+                    interest_photos::id.eq(photo_id),
+                    interest_photos::tenant_id.eq(tenant),
+                    interest_photos::interest_id.eq(interest),
+                    interest_photos::storage_key.eq(&key),
+                    interest_photos::content_type.eq(&declared),
+                    interest_photos::size.eq(size),
+                    interest_photos::created_by.eq(auth.user_id),
+                ))
+                .returning(Photo::as_returning())
+                .get_result(c)
+                .await?;
+            emit(
+                c,
+                tenant,
+                "visits",
+                "photo.added",
+                json!({ "id": photo.id, "interest_id": interest }),
+                &Audience::Stores {
+                    stores: vec![store],
+                },
+            )
+            .await?;
+            audit::record(
+                c,
+                &auth.actor(),
+                Some(tenant),
+                Change {
+                    entity: "photo",
+                    entity_id: Some(photo.id.to_string()),
+                    action: "create",
+                    changes: Some(audit::created(&photo)),
+                },
+            )
+            .await?;
+            Ok(photo)
+        })
+        .await;
+    match saved {
+        Ok(photo) => Ok(HttpResponse::Created().json(photo)),
+        Err(e) => {
+            let _ = state.storage.delete(&key).await;
+            Err(e)
+        }
+    }
+}
+
+/// A photo's bytes, for people who may see the customer.
+#[utoipa::path(
+    operation_id = "photos_get",
+    get, path = "/api/v1/photos/{id}", tag = "visits",
+    responses((status = 200, description = "The image", content_type = "image/jpeg"), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = []))
+)]
+#[get("/photos/{id}")]
+pub async fn get_photo(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = auth.require(Permission::CustomersRead)?;
+    let tenant = auth.tenant()?;
+    let id = *id;
+    let (key, content_type) = state
+        .db
+        .tenant_tx(tenant, auth.user_id, async |c| {
+            let (key, ct, customer): (String, String, Uuid) = interest_photos::table
+                .inner_join(
+                    visit_interests::table.on(visit_interests::id.eq(interest_photos::interest_id)),
+                )
+                .inner_join(visits::table.on(visits::id.eq(visit_interests::visit_id)))
+                .filter(interest_photos::id.eq(id))
+                .select((
+                    interest_photos::storage_key,
+                    interest_photos::content_type,
+                    visits::customer_id,
+                ))
+                .first(c)
+                .await?;
+            visible_row(c, &auth, scope, customer).await?;
+            Ok((key, ct))
+        })
+        .await?;
+    let bytes = state
+        .storage
+        .get(&key)
+        .await
+        .map_err(|_| ApiError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("cache-control", "private, max-age=86400"))
+        .insert_header(("x-content-type-options", "nosniff"))
+        .body(bytes))
+}
+
+/// Remove a photo.
+#[utoipa::path(
+    operation_id = "photos_delete",
+    delete, path = "/api/v1/photos/{id}", tag = "visits",
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = []))
+)]
+#[actix_web::delete("/photos/{id}")]
+pub async fn delete_photo(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = auth.require(Permission::VisitsLog)?;
+    let tenant = auth.tenant()?;
+    let id = *id;
+    let key = state
+        .db
+        .tenant_tx(tenant, auth.user_id, async |c| {
+            let (key, interest): (String, Uuid) = interest_photos::table
+                .find(id)
+                .select((interest_photos::storage_key, interest_photos::interest_id))
+                .first(c)
+                .await?;
+            interest_store(c, &auth, scope, interest).await?;
+            diesel::delete(interest_photos::table.find(id))
+                .execute(c)
+                .await?;
+            audit::record(
+                c,
+                &auth.actor(),
+                Some(tenant),
+                Change {
+                    entity: "photo",
+                    entity_id: Some(id.to_string()),
+                    action: "delete",
+                    changes: None,
+                },
+            )
+            .await?;
+            Ok(key)
+        })
+        .await?;
+    if let Err(e) = state.storage.delete(&key).await {
+        tracing::warn!(error = %e, key, "could not delete a photo file");
+    }
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -443,6 +443,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    interest_photos (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        interest_id -> Uuid,
+        storage_key -> Text,
+        content_type -> Text,
+        size -> Int4,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(stores -> tenants (tenant_id));
 diesel::joinable!(user_stores -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -481,4 +494,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_access_log,
     segments,
     customer_imports,
+    interest_photos,
 );

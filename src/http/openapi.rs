@@ -43,6 +43,7 @@ impl Modify for BearerAuth {
         customers::import::upload, customers::import::validate, customers::import::confirm,
         customers::import::list, customers::import::get_one, customers::import::export,
         customers::visits::create, customers::visits::list, customers::visits::by_phone,
+        customers::visits::upload_photo, customers::visits::get_photo, customers::visits::delete_photo,
         customers::appointments::create, customers::appointments::list,
         customers::appointments::set_status, customers::appointments::reschedule,
         segments::list, segments::create, segments::update, segments::remove, segments::preview,

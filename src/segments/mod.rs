@@ -273,45 +273,43 @@ pub async fn apply_auto_tags(
             .into_iter()
             .filter_map(|(t, r)| Some((t, serde_json::from_value(r).ok()?))),
     );
-    for (tag, r) in tagged {
-        let compiled = compile(&r, ctx, 2)?;
-        let mut sql = format!(
-            "UPDATE customers SET auto_tags = CASE WHEN {rule}
-               THEN array_append(array_remove(auto_tags, $2), $2)
-               ELSE array_remove(auto_tags, $2) END
-             WHERE customers.tenant_id = $1 AND customers.deleted_at IS NULL
-               AND ({rule}) IS DISTINCT FROM ($2 = ANY(auto_tags))",
-            rule = compiled.sql
-        );
-        if only.is_some() {
-            sql.push_str(&format!(
-                " AND customers.id = ANY(${})",
-                compiled.binds.len() + 3
-            ));
-        }
-        let q = diesel::sql_query(sql)
-            .into_boxed()
-            .bind::<st::Uuid, _>(tenant)
-            .bind::<st::Text, _>(tag);
-        let mut q = bind_all(q, compiled.binds);
-        if let Some(ids) = only {
-            q = q.bind::<st::Array<st::Uuid>, _>(ids.to_vec());
-        }
-        q.execute(c).await?;
+    // One statement computes every managed tag and the tier, and rewrites a
+    // row only when something changed (each rewrite re-indexes the row).
+    let mut binds: Vec<Bind> = Vec::new();
+    let mut cases = Vec::new();
+    for (tag, r) in &tagged {
+        let compiled = compile(r, ctx, 3 + binds.len())?;
+        binds.extend(compiled.binds);
+        binds.push(Bind::Text(tag.clone()));
+        cases.push(format!(
+            "CASE WHEN {} THEN ${} END",
+            compiled.sql,
+            3 + binds.len()
+        ));
     }
-    let mut tier = String::from(
-        "UPDATE customers SET tier = CASE WHEN lifetime_value >= $2 THEN 'vvip' ELSE 'vip' END
-         WHERE tenant_id = $1 AND deleted_at IS NULL AND lifetime_value >= $3
-           AND (tier = 'general' OR (tier = 'vip' AND lifetime_value >= $2))",
+    let only_sql = match only {
+        Some(_) => format!(" AND customers.id = ANY(${})", 4 + binds.len()),
+        None => String::new(),
+    };
+    let sql = format!(
+        "UPDATE customers AS target SET auto_tags = fresh.tags, tier = fresh.tier
+         FROM (SELECT customers.id,
+                      array_remove(ARRAY[{cases}]::text[], NULL) AS tags,
+                      CASE WHEN customers.lifetime_value >= $2 THEN 'vvip'
+                           WHEN customers.lifetime_value >= $3 AND customers.tier = 'general' THEN 'vip'
+                           ELSE customers.tier END AS tier
+               FROM customers
+               WHERE customers.tenant_id = $1 AND customers.deleted_at IS NULL{only_sql}) fresh
+         WHERE target.id = fresh.id
+           AND (target.auto_tags IS DISTINCT FROM fresh.tags OR target.tier IS DISTINCT FROM fresh.tier)",
+        cases = if cases.is_empty() { "NULL".into() } else { cases.join(", ") },
     );
-    if only.is_some() {
-        tier.push_str(" AND id = ANY($4)");
-    }
-    let mut q = diesel::sql_query(tier)
+    let q = diesel::sql_query(sql)
         .into_boxed()
         .bind::<st::Uuid, _>(tenant)
         .bind::<st::BigInt, _>(VVIP_SPEND)
         .bind::<st::BigInt, _>(VIP_SPEND);
+    let mut q = bind_all(q, binds);
     if let Some(ids) = only {
         q = q.bind::<st::Array<st::Uuid>, _>(ids.to_vec());
     }

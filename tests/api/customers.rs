@@ -911,7 +911,10 @@ async fn trash_restore_and_purge_keep_the_audit_trail() {
         created_at: chrono::Utc::now(),
         finished_at: None,
     };
-    karat::customers::purge_job(db, job).await.unwrap();
+    let storage = std::sync::Arc::new(karat::storage::LocalStorage::new(
+        std::env::temp_dir().join("files"),
+    ));
+    karat::customers::purge_job(db, storage, job).await.unwrap();
     assert_eq!(app.count("visits").await, 0);
     let trash = app.get("/api/v1/customers/trash", Some(&admin)).await;
     let ids: Vec<&Value> = trash.body["items"]
@@ -1029,4 +1032,158 @@ async fn appointments_follow_their_status_machine_and_remind() {
     .await;
     let both = reminders(2).await;
     assert_eq!(both[0]["type"], "appointment.reminder");
+}
+
+#[actix_web::test]
+async fn interest_photos_are_checked_scoped_and_limited() {
+    let app = TestApp::spawn().await;
+    let [s0, s1] = app.a.stores;
+    let sales = app.token(T::A, Role::SalesRep).await;
+    let admin = app.token(T::A, Role::BusinessAdmin).await;
+    let c = create(&app, T::A, Role::BusinessAdmin, s0).await;
+    let v = app
+        .post(
+            "/api/v1/visits",
+            Some(&sales),
+            visit(c["id"].clone(), s0, "design_selected"),
+        )
+        .await;
+    let interest = v.body["interests"][0]["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/interests/{interest}/photos");
+    let jpeg = |n: usize| {
+        let mut b = vec![0xFF, 0xD8, 0xFF, 0xE0];
+        b.resize(n, 7);
+        b
+    };
+    let r = app
+        .raw(Method::POST, &path, Some(&sales), "image/jpeg", jpeg(2048))
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let photo = r.body["id"].as_str().unwrap().to_string();
+    assert_eq!(r.body["size"], 2048);
+    // The type is checked by content, the size and count are capped.
+    app.raw(
+        Method::POST,
+        &path,
+        Some(&sales),
+        "image/png",
+        b"<svg onload=alert(1)>".to_vec(),
+    )
+    .await
+    .problem(422);
+    app.raw(
+        Method::POST,
+        &path,
+        Some(&sales),
+        "image/svg+xml",
+        b"<svg/>".to_vec(),
+    )
+    .await
+    .problem(415);
+    app.raw(
+        Method::POST,
+        &path,
+        Some(&sales),
+        "image/jpeg",
+        jpeg(5 * 1024 * 1024 + 1),
+    )
+    .await
+    .problem(413);
+    for _ in 0..4 {
+        let r = app
+            .raw(Method::POST, &path, Some(&sales), "image/jpeg", jpeg(100))
+            .await;
+        assert_eq!(r.status, 201);
+    }
+    app.raw(Method::POST, &path, Some(&sales), "image/jpeg", jpeg(100))
+        .await
+        .problem(409);
+    // Photos come back with the visit and the timeline.
+    let visits = app
+        .get(
+            &format!("/api/v1/visits?customer_id={}", c["id"].as_str().unwrap()),
+            Some(&sales),
+        )
+        .await;
+    assert_eq!(
+        visits.body["items"][0]["interests"][0]["photos"]
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+    let tl = app
+        .get(
+            &format!("/api/v1/customers/{}/timeline", c["id"].as_str().unwrap()),
+            Some(&sales),
+        )
+        .await;
+    let visit = tl.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "visit")
+        .unwrap();
+    assert_eq!(visit["data"]["interests"][0]["photos"][0], json!(photo));
+    // Reading: people who may see the customer; others get 404.
+    let mut resp = app
+        .client
+        .get(format!("{}/api/v1/photos/{photo}", app.base))
+        .bearer_auth(&sales)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers().get("content-type").unwrap(), "image/jpeg");
+    assert_eq!(resp.body().await.unwrap().len(), 2048);
+    let tele = app.token(T::A, Role::Telecaller).await;
+    app.get(&format!("/api/v1/photos/{photo}"), Some(&tele))
+        .await
+        .problem(404);
+    let b = app.token(T::B, Role::BusinessAdmin).await;
+    app.get(&format!("/api/v1/photos/{photo}"), Some(&b))
+        .await
+        .problem(404);
+    app.raw(Method::POST, &path, Some(&b), "image/jpeg", jpeg(100))
+        .await
+        .problem(404);
+    app.req(
+        Method::DELETE,
+        &format!("/api/v1/photos/{photo}"),
+        Some(&b),
+        None,
+    )
+    .await
+    .problem(404);
+    let marketing = app.token(T::A, Role::Marketing).await;
+    app.get(&format!("/api/v1/photos/{photo}"), Some(&marketing))
+        .await
+        .problem(403);
+    // A manager of another store cannot add to or delete from this visit.
+    let other = app.tenant(T::A).users[&Role::Manager].0;
+    platform_sql(
+        &app,
+        &format!("UPDATE user_stores SET store_id = '{s1}' WHERE user_id = '{other}'"),
+    )
+    .await;
+    let moved = app.login_as(&app.email(T::A, Role::Manager)).await;
+    let moved = moved["access_token"].as_str().unwrap().to_string();
+    app.raw(Method::POST, &path, Some(&moved), "image/jpeg", jpeg(100))
+        .await
+        .problem(404);
+    let r = app
+        .req(
+            Method::DELETE,
+            &format!("/api/v1/photos/{photo}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 204);
+    app.get(&format!("/api/v1/photos/{photo}"), Some(&admin))
+        .await
+        .problem(404);
+    app.get(&format!("/api/v1/photos/{}", Uuid::now_v7()), Some(&admin))
+        .await
+        .problem(404);
 }

@@ -1,0 +1,12 @@
+DROP INDEX customer_phones_phone;
+DROP INDEX customer_phones_customer_only;
+DROP INDEX customer_family_customer_only;
+DROP INDEX customer_family_linked_only;
+DROP INDEX customer_notes_customer_only;
+DROP INDEX visits_customer_only;
+DROP INDEX visit_interests_visit_only;
+DROP INDEX leads_customer_only;
+DROP INDEX leads_visit;
+DROP INDEX appointments_customer_only;
+DROP INDEX customer_access_log_customer_only;
+DROP INDEX audit_log_entity_only;
