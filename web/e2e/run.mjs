@@ -36,6 +36,8 @@ const RUN = Date.now().toString(36).toUpperCase();
 
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
+/** The narrowest phone the showroom screens are built for. */
+const SMALL_PHONE = { width: 375, height: 740 };
 
 const DEMO = {
   platform_admin: 'platform@karat.test',
@@ -50,11 +52,18 @@ const DEMO = {
 // here independently of the app's own mapping).
 const EXPECTED_NAV = {
   platform_admin: ['Home', 'Tenants', 'Audit log', 'Account'],
-  business_admin: ['Home', 'Stores', 'Users', 'Audit log', 'Account'],
-  manager: ['Home', 'My stores', 'Team', 'Audit log', 'Account'],
-  sales_rep: ['Home', 'My stores', 'Account'],
-  telecaller: ['Home', 'My stores', 'Account'],
+  business_admin: ['Home', 'Customers', 'Stores', 'Users', 'Audit log', 'Access log', 'Account'],
+  manager: ['Home', 'Customers', 'My stores', 'Team', 'Audit log', 'Account'],
+  sales_rep: ['Home', 'Customers', 'Log a visit', 'My stores', 'Account'],
+  telecaller: ['Home', 'Customers', 'My stores', 'Account'],
   marketing: ['Home', 'My stores', 'Account'],
+};
+// The phone's bottom bar holds five: items that are reachable elsewhere (Account
+// in the account menu, Access log from the audit log) stay off a full bar.
+const EXPECTED_PHONE_NAV = {
+  ...EXPECTED_NAV,
+  business_admin: ['Home', 'Customers', 'Stores', 'Users', 'Audit log'],
+  manager: ['Home', 'Customers', 'My stores', 'Team', 'Audit log'],
 };
 
 const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -511,7 +520,14 @@ test('each demo role signs in and sees its navigation', async (t) => {
         box && box.y + box.height >= PHONE.height - 2 && box.width >= PHONE.width - 2,
         `on a phone the navigation should sit at the bottom, got ${JSON.stringify(box)}`,
       );
-      for (const link of await nav.getByRole('link').all()) {
+      const links = await nav.getByRole('link').all();
+      check(links.length <= 5, `the phone's bottom bar has ${links.length} items, more than 5`);
+      const labels = await navLabels(page);
+      check(
+        JSON.stringify(labels) === JSON.stringify(EXPECTED_PHONE_NAV[role]),
+        `expected ${JSON.stringify(EXPECTED_PHONE_NAV[role])} on a phone, got ${JSON.stringify(labels)}`,
+      );
+      for (const link of links) {
         const b = await link.boundingBox();
         check(b && b.height >= 44 && b.width >= 44, `nav link "${await link.textContent()}" is ${b?.width}×${b?.height}, under 44px`);
       }
@@ -983,7 +999,7 @@ test('platform admin creates a tenant and its first business admin', async (t) =
   await step(t, 'the new business admin sees their business', async () => {
     await owner.getByText(`E2E Jewels ${RUN}`).first().waitFor();
     const labels = await navLabels(owner);
-    check(JSON.stringify(labels) === JSON.stringify(EXPECTED_NAV.business_admin), `got ${JSON.stringify(labels)}`);
+    check(JSON.stringify(labels) === JSON.stringify(EXPECTED_PHONE_NAV.business_admin), `got ${JSON.stringify(labels)}`);
   });
 });
 
@@ -1041,6 +1057,9 @@ test('dark mode pages have no serious accessibility problems', async (t) => {
     ['/', 'home-dark'],
     ['/admin/users', 'users-dark'],
     ['/admin/audit', 'audit-dark'],
+    ['/customers', 'customers-dark'],
+    ['/visits/new', 'log-visit-dark'],
+    ['/admin/access-log', 'access-log-dark'],
   ]) {
     await step(t, `${path} (dark)`, async () => {
       await page.goto(path);
@@ -1591,6 +1610,400 @@ test('a revoked sign-in closes the live connection and returns to login', async 
   await step(t, 'the page goes to login by itself and says why', async () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: 15_000 });
     await expectToast(page, 'You have been signed out');
+  });
+});
+
+// ---------------------------------------------------------------- customers and visits
+
+let mobileSeq = 0;
+/** A valid Indian mobile (10 digits from 9…), different on every call and every run. */
+function uniqueMobile() {
+  mobileSeq += 1;
+  const n = (Date.now() * 100 + mobileSeq) % 1_000_000_000;
+  return `9${String(n).padStart(9, '0')}`;
+}
+
+/** "9876543210" → "+91 98765 43210", as the app shows Indian numbers. */
+const shownMobile = (m) => `+91 ${m.slice(0, 5)} ${m.slice(5)}`;
+
+/** A radio or checkbox chip inside a labelled group (fieldset legend). */
+function chip(scope, group, label, role = 'radio') {
+  return scope.getByRole('group', { name: group, exact: true }).getByRole(role, { name: label, exact: true });
+}
+
+async function waitLoaded(page) {
+  await page
+    .locator('.state-loading')
+    .first()
+    .waitFor({ state: 'detached', timeout: 15_000 })
+    .catch(() => undefined);
+}
+
+test('customers: a sales rep on a phone logs a visit for a new customer and finds it on the timeline', async (t) => {
+  const page = await open(t, { viewport: SMALL_PHONE });
+  const mobile = uniqueMobile();
+  const name = `E2E Visitor ${RUN}`;
+  await login(t, page, DEMO.sales_rep);
+  await step(t, 'open "Log a visit" from the bottom bar', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Log a visit' }).click();
+    await page.getByRole('heading', { name: 'Log a visit', level: 1 }).waitFor();
+    await page.getByLabel('Mobile number').waitFor();
+  });
+  await step(t, 'accessibility of the empty visit form (phone)', () => axe(t, page, 'log a visit (phone, empty)'));
+  await shot(page, 'log-visit-empty');
+  await step(t, 'saving without answers points at what is missing', async () => {
+    await page.getByRole('button', { name: 'Save visit' }).click();
+    await page.getByText('Enter the customer’s full mobile number.').waitFor();
+    await page.getByText('Choose why they came in.').waitFor();
+    await page.getByText('Choose what they looked at.').waitFor();
+  });
+  await step(t, 'a number that is not on record asks for a name', async () => {
+    await page.getByLabel('Mobile number').fill(mobile);
+    await page.getByText(`New customer — ${shownMobile(mobile)} is not on record yet.`).waitFor();
+    await page.getByLabel('Customer name').fill(name);
+    await page.getByLabel('City (optional)').fill('Bengaluru');
+  });
+  await step(t, 'chips work from the keyboard: arrows move between choices', async () => {
+    await chip(page, 'Why did they come in?', 'Engagement').focus();
+    await page.keyboard.press('Space');
+    check(await chip(page, 'Why did they come in?', 'Engagement').isChecked(), 'Space did not choose the focused chip');
+    await page.keyboard.press('ArrowLeft');
+    check(await chip(page, 'Why did they come in?', 'Wedding').isChecked(), 'ArrowLeft did not move to the previous chip');
+    const outline = await chip(page, 'Why did they come in?', 'Wedding').evaluate(
+      (el) => getComputedStyle(el.nextElementSibling).outlineStyle,
+    );
+    check(outline !== 'none', 'the focused chip shows no focus outline');
+  });
+  await step(t, 'reason, lead source and an interest that was not bought, by tapping chips', async () => {
+    await chip(page, 'Why did they come in?', 'Wedding').check();
+    await chip(page, 'How did they hear of you?', 'Instagram').check();
+    const interest = page.getByRole('group', { name: 'Interest 1', exact: true });
+    await chip(interest, 'Category', 'Necklace sets').check();
+    await interest.getByLabel('Design number (optional)').fill('NS-204');
+    await interest.getByLabel(/^Expected value/).fill('2,50,000');
+    await chip(interest, 'Outcome', 'Wants more discount').check();
+    check(await chip(interest, 'Outcome', 'Wants more discount').isChecked(), 'the outcome chip is not selected');
+    await interest.getByText('More details: metal, stone, note').click();
+    await chip(interest, 'Metal', 'Gold').check();
+    for (const c of await page.locator('.chip-group-large .chip-face').all()) {
+      const b = await c.boundingBox();
+      if (b) check(b.height >= 44, `a chip is only ${b.height}px tall`);
+    }
+    await page.getByText('Nothing was purchased, so a lead opens for telecalling').waitFor();
+    await noSideScroll(page, 'log a visit (phone, filled)');
+  });
+  await step(t, 'accessibility of the filled visit form (phone)', () => axe(t, page, 'log a visit (phone, filled)'));
+  await shot(page, 'log-visit-filled');
+  await step(t, 'save: the confirmation says a lead was opened', async () => {
+    const posted = page.waitForResponse((r) => r.url().endsWith('/api/v1/visits') && r.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Save visit' }).click();
+    const res = await posted;
+    check(res.status() === 201, `POST /visits returned ${res.status()}`);
+    await page.getByRole('heading', { name: 'Visit logged' }).waitFor();
+    await page.getByText('Lead opened for telecalling.').waitFor();
+    check(await page.getByText(`${name} (new customer)`).isVisible(), 'the confirmation does not name the new customer');
+  });
+  await step(t, 'accessibility of the confirmation (phone)', () => axe(t, page, 'visit logged (phone)'));
+  await shot(page, 'visit-logged');
+  await step(t, '"Log another visit" starts a fresh form', async () => {
+    await page.getByRole('button', { name: 'Log another visit' }).click();
+    await page.getByLabel('Mobile number').waitFor();
+    check((await page.getByLabel('Mobile number').inputValue()) === '', 'the phone number was kept');
+  });
+  await step(t, 'the same number is now recognised as a returning customer', async () => {
+    await page.getByLabel('Mobile number').fill(`+91 ${mobile}`);
+    await page.getByText(`Returning customer: ${name}`).waitFor();
+  });
+  await step(t, 'search the customer by phone in the customer list', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('heading', { name: 'Customers', level: 1 }).waitFor();
+    await page.getByRole('searchbox', { name: 'Search customers' }).fill(mobile.slice(0, 5) + ' ' + mobile.slice(5));
+    // Debounced: the URL (and the list) follow once typing stops.
+    await page.waitForURL((u) => new URL(u).searchParams.get('q') === `${mobile.slice(0, 5)} ${mobile.slice(5)}`);
+    const list = page.getByRole('list', { name: 'Customers' });
+    await waitUntil(async () => {
+      // Rows only: each row holds its own list of tags.
+      const n = await list.locator(':scope > li').count();
+      return n === 1 || `${n} rows`;
+    }, 'the phone search should find exactly this customer');
+    await list.getByRole('link', { name }).waitFor();
+    await noSideScroll(page, 'customers (phone)');
+  });
+  await step(t, 'accessibility of the customer list (phone)', () => axe(t, page, 'customers (phone)'));
+  await shot(page, 'customers-search');
+  await step(t, 'open the profile: phone as a tel: link, the visit and its lead on the timeline', async () => {
+    await page.getByRole('list', { name: 'Customers' }).getByRole('link', { name }).click();
+    await page.getByRole('heading', { name, level: 1 }).waitFor();
+    const tel = page.getByRole('link', { name: `Call main number ${shownMobile(mobile)}` });
+    check((await tel.getAttribute('href')) === `tel:+91${mobile}`, `the phone link is ${await tel.getAttribute('href')}`);
+    const timeline = page.getByRole('list', { name: 'Timeline' });
+    const visit = timeline.getByRole('listitem').filter({ hasText: 'Visit: Wedding' });
+    await visit.waitFor();
+    const interest = visit.getByRole('list', { name: 'Interests' }).getByRole('listitem').first();
+    const text = (await interest.textContent()) ?? '';
+    check(
+      /Necklace sets/.test(text) && /Gold/.test(text) && /NS-204/.test(text) && /Wants more discount/.test(text),
+      `the interest reads "${text}"`,
+    );
+    check(/2,50,000/.test(text), `the expected value is not shown in Indian grouping ("${text}")`);
+    await timeline
+      .getByText(/Lead for telecalling/)
+      .first()
+      .waitFor();
+    await waitLoaded(page);
+    await noSideScroll(page, 'customer profile (phone)');
+  });
+  await step(t, 'accessibility of the profile (phone)', () => axe(t, page, 'customer profile (phone)'));
+  await shot(page, 'customer-profile');
+  await step(t, 'add a note; it appears on the timeline', async () => {
+    await page.getByLabel('Add a note', { exact: true }).fill(`Prefers antique finish ${RUN}`);
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await expectToast(page, 'Note added');
+    await page.getByRole('list', { name: 'Timeline' }).getByText(`Prefers antique finish ${RUN}`).waitFor();
+  });
+  await step(t, 'book an appointment and confirm it', async () => {
+    await page.getByRole('button', { name: 'Book' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Book an appointment' });
+    await dialog.waitFor();
+    await axe(t, page, 'book an appointment (phone)');
+    const when = new Date(Date.now() + 3 * 24 * 3600 * 1000);
+    const local = `${when.toISOString().slice(0, 10)}T11:30`;
+    await dialog.getByLabel('Date and time').fill(local);
+    await dialog.getByLabel('Purpose').fill('Bridal consultation');
+    await dialog.getByRole('button', { name: 'Book appointment' }).click();
+    await expectToast(page, 'Appointment booked');
+    const upcoming = page
+      .getByRole('list', { name: 'Upcoming appointments' })
+      .getByRole('listitem')
+      .filter({ hasText: 'Bridal consultation' });
+    await upcoming.waitFor();
+    await upcoming.getByRole('button', { name: /Update status/ }).click();
+    const status = page.getByRole('dialog', { name: 'Update appointment status' });
+    await chip(status, 'New status', 'Confirmed').check();
+    await status.getByRole('button', { name: 'Save status' }).click();
+    await expectToast(page, 'Appointment confirmed');
+    await upcoming.locator('.badge', { hasText: 'Confirmed' }).waitFor();
+    await page.getByRole('list', { name: 'Timeline' }).getByText('Appointment: Bridal consultation').first().waitFor();
+  });
+  await step(t, 'reschedule it: the old one is kept as rescheduled', async () => {
+    const upcoming = page
+      .getByRole('list', { name: 'Upcoming appointments' })
+      .getByRole('listitem')
+      .filter({ hasText: 'Bridal consultation' });
+    await upcoming.getByRole('button', { name: /Reschedule/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'Reschedule appointment' });
+    const when = new Date(Date.now() + 5 * 24 * 3600 * 1000);
+    await dialog.getByLabel('New date and time').fill(`${when.toISOString().slice(0, 10)}T16:00`);
+    await dialog.getByRole('button', { name: 'Reschedule' }).click();
+    await expectToast(page, 'Appointment rescheduled');
+    await page.getByText('Past and closed (1)').click();
+    await page.getByRole('list', { name: 'Past appointments' }).locator('.badge', { hasText: 'Rescheduled' }).waitFor();
+  });
+});
+
+test('customers: a business admin creates, edits, trashes and restores a customer, then reads the access log', async (t) => {
+  const page = await open(t);
+  const mobile = uniqueMobile();
+  const name = `E2E Owner Customer ${RUN}`;
+  await login(t, page, DEMO.business_admin);
+  await step(t, 'open Customers from the navigation', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('heading', { name: 'Customers', level: 1 }).waitFor();
+    await waitLoaded(page);
+  });
+  await step(t, 'accessibility of the customer list', () => axe(t, page, 'customers (business admin)'));
+  await step(t, 'open the new-customer form', async () => {
+    await page.getByRole('link', { name: 'New customer' }).click();
+    await page.getByRole('heading', { name: 'New customer', level: 1 }).waitFor();
+  });
+  await step(t, 'accessibility of the customer form', () => axe(t, page, 'new customer form'));
+  await step(t, 'an empty form says what is needed', async () => {
+    await page.getByRole('button', { name: 'Create customer' }).click();
+    await page.getByText('Enter the customer’s name.').waitFor();
+    await page.getByText('Enter at least one phone number.').waitFor();
+  });
+  await step(t, 'fill identity, preferences, tier, tags, consent and family', async () => {
+    await page.getByLabel('Full name').fill(name);
+    await page.getByLabel('Main phone', { exact: true }).fill(mobile);
+    await page.getByLabel('Email').fill(`e2e-${RUN.toLowerCase()}@example.com`);
+    await chip(page, 'Metals', 'Gold', 'checkbox').check();
+    await chip(page, 'Purity', '22K', 'checkbox').check();
+    await chip(page, 'Categories', 'Bangles / kada', 'checkbox').check();
+    await page.getByLabel('Tier', { exact: true }).selectOption('vip');
+    await page.getByLabel('Tags').fill('bridal, e2e');
+    await chip(page, 'WhatsApp', 'Granted').check();
+    const source = page.getByLabel('WhatsApp: where it was captured');
+    check((await source.inputValue()) === 'showroom form', 'consent source is not prefilled');
+    await page.getByRole('button', { name: 'Add a family member' }).click();
+    const member = page.getByRole('group', { name: 'Family member 1', exact: true });
+    await member.getByLabel('Name', { exact: true }).fill('Ravi');
+    await member.getByLabel('Relation').selectOption('spouse');
+    await member.getByLabel('Wedding date').fill('2015-02-14');
+    await noSideScroll(page, 'customer form');
+  });
+  await shots(page, 'customer-form');
+  await step(t, 'create: the profile shows what was entered', async () => {
+    await page.getByRole('button', { name: 'Create customer' }).click();
+    await expectToast(page, 'Customer created');
+    await page.getByRole('heading', { name, level: 1 }).waitFor();
+    await page.locator('.consent-item', { hasText: 'WhatsApp' }).getByText('Granted').waitFor();
+    await page.locator('.page-header .badge', { hasText: 'VIP' }).waitFor();
+    await page.getByText('Gold').first().waitFor();
+    await page.getByRole('list', { name: 'Family members' }).getByText('Ravi').waitFor();
+  });
+  await step(t, 'accessibility of the profile (desktop)', async () => {
+    await waitLoaded(page);
+    await axe(t, page, 'customer profile (business admin)');
+  });
+  await shots(page, 'customer-profile-admin');
+  await step(t, 'edit: change the city, add a phone; a wrong phone is shown next to its field', async () => {
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByRole('heading', { name: `Edit ${name}` }).waitFor();
+    await page.getByLabel('City', { exact: true }).fill('Chennai');
+    await page.getByRole('button', { name: 'Add a phone' }).click();
+    await page.getByLabel('Phone 2', { exact: true }).fill('12345678');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    const err = page.locator('.field-invalid', { has: page.getByLabel('Phone 2', { exact: true }) }).locator('.field-error');
+    await err.waitFor();
+    await axe(t, page, 'customer form with server errors');
+    await page.getByLabel('Phone 2', { exact: true }).fill(uniqueMobile());
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expectToast(page, 'Changes saved');
+    await page.getByRole('heading', { name, level: 1 }).waitFor();
+    await page
+      .getByText(/Chennai/)
+      .first()
+      .waitFor();
+    await page.getByRole('list', { name: 'Timeline' }).getByText('Profile updated').first().waitFor();
+  });
+  await step(t, 'merge a duplicate record of the same person', async () => {
+    const token = await apiLogin(DEMO.business_admin);
+    const stores = await api('/stores?limit=1', { token });
+    const dup = await api('/customers', {
+      method: 'POST',
+      token,
+      body: { name: `${name} (dup)`, phones: [`+91${uniqueMobile()}`], home_store_id: stores.json.items[0].id, tags: ['walk-in'] },
+    });
+    check(dup.status === 201, `POST /customers returned ${dup.status}: ${JSON.stringify(dup.json)}`);
+    await page.getByRole('button', { name: 'Merge a duplicate' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Merge a duplicate' });
+    await dialog.getByLabel('Find the duplicate').fill(`${name} (dup)`);
+    await dialog.getByRole('button', { name: `Merge ${name} (dup)` }).click();
+    await axe(t, page, 'merge confirmation');
+    await dialog.getByRole('button', { name: `Merge into ${name}` }).click();
+    await expectToast(page, 'Customers merged');
+    await page.getByRole('list', { name: 'Tags' }).getByText('walk-in').waitFor();
+    await page.getByRole('list', { name: 'Timeline' }).getByText('A duplicate was merged in').waitFor();
+    const gone = await api(`/customers/${dup.json.id}`, { token });
+    check(gone.status === 404, `the duplicate is still readable (${gone.status})`);
+  });
+  await step(t, 'move to the trash (with a confirmation)', async () => {
+    await page.getByRole('button', { name: 'Move to trash' }).click();
+    const dialog = page.getByRole('dialog', { name: `Move ${name} to the trash?` });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Move to trash' }).click();
+    await expectToast(page, 'Moved to the trash');
+    await page.waitForURL((u) => new URL(u).pathname === '/customers');
+  });
+  await step(t, 'restore it from the trash page', async () => {
+    await page.getByRole('link', { name: 'Trash' }).click();
+    await page.getByRole('heading', { name: 'Trash', level: 1 }).waitFor();
+    const row = page.getByRole('list', { name: 'Customers in the trash' }).getByRole('listitem').filter({ hasText: name });
+    await row.waitFor();
+    await axe(t, page, 'trash');
+    await row.getByRole('button', { name: `Restore ${name}` }).click();
+    await expectToast(page, 'Customer restored');
+    await row.waitFor({ state: 'detached' });
+  });
+  await step(t, 'the customer is back in the list', async () => {
+    await page.goto(`/customers?q=${encodeURIComponent(name)}`);
+    await page.getByRole('list', { name: 'Customers' }).getByRole('link', { name }).click();
+    await page.getByRole('heading', { name, level: 1 }).waitFor();
+    await page.getByRole('list', { name: 'Timeline' }).getByText('Restored from the trash').waitFor();
+  });
+  await step(t, 'the access log shows the views of this customer', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Access log' }).click();
+    await page.getByRole('heading', { name: 'Customer access log', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Choose a customer' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Choose a customer' });
+    await dialog.getByLabel('Find a customer').fill(name);
+    await dialog.getByRole('button', { name: `Choose ${name}` }).click();
+    const views = page.getByRole('list', { name: 'Profile views' }).getByRole('listitem');
+    await views.first().waitFor();
+    const texts = await views.allTextContents();
+    check(texts.length >= 2, `expected at least 2 views, got ${texts.length}`);
+    check(
+      texts.every((x) => x.includes(name)),
+      'the filter let other customers through',
+    );
+    check(
+      texts.some((x) => x.includes('Priya Raghavan')),
+      'the owner’s own views are not listed',
+    );
+  });
+  await step(t, 'accessibility of the access log', () => axe(t, page, 'access log'));
+  await shots(page, 'access-log');
+});
+
+test('customers: a phone that belongs to someone else links to the existing customer', async (t) => {
+  const mobile = uniqueMobile();
+  const existing = `E2E Existing ${RUN}`;
+  await step(t, 'create a customer with that phone by API', async () => {
+    const token = await apiLogin(DEMO.sales_rep);
+    const r = await api('/customers', { method: 'POST', token, body: { name: existing, phones: [`+91${mobile}`] } });
+    check(r.status === 201, `POST /customers returned ${r.status}: ${JSON.stringify(r.json)}`);
+  });
+  const page = await open(t, { viewport: PHONE });
+  await login(t, page, DEMO.sales_rep);
+  await step(t, 'a new customer with the same phone (typed as a national number) is refused', async () => {
+    await page.goto('/customers/new');
+    await page.getByRole('heading', { name: 'New customer', level: 1 }).waitFor();
+    await page.getByLabel('Full name').fill(`E2E Duplicate ${RUN}`);
+    await page.getByLabel('Main phone', { exact: true }).fill(`0${mobile}`);
+    await page.getByRole('button', { name: 'Create customer' }).click();
+    await page.getByRole('alert').filter({ hasText: 'already belongs to another customer' }).waitFor();
+    await noSideScroll(page, 'duplicate customer (phone)');
+  });
+  await step(t, 'accessibility with the duplicate message', () => axe(t, page, 'duplicate customer message'));
+  await step(t, '"Open existing customer" opens the other record', async () => {
+    await page.getByRole('link', { name: 'Open existing customer' }).click();
+    await page.getByRole('heading', { name: existing, level: 1 }).waitFor();
+  });
+});
+
+test('customers: what each role may do', async (t) => {
+  const page = await open(t);
+  await login(t, page, DEMO.manager);
+  await step(t, 'a manager has no access log (it is tenant-wide)', async () => {
+    const labels = await navLabels(page);
+    check(!labels.includes('Access log'), `the manager's navigation has ${JSON.stringify(labels)}`);
+    await page.goto('/admin/access-log');
+    await page.waitForURL((u) => new URL(u).pathname === '/').catch(() => fail(`stayed on ${page.url()}`));
+    await expectToast(page, 'No access');
+  });
+  await step(t, 'a manager sees the trash', async () => {
+    await page.goto('/customers/trash');
+    await page.getByRole('heading', { name: 'Trash', level: 1 }).waitFor();
+  });
+  await logout(t, page);
+  await login(t, page, DEMO.telecaller);
+  await step(t, 'a telecaller cannot log visits or create customers', async () => {
+    await page.goto('/customers');
+    await page.getByRole('heading', { name: 'Customers', level: 1 }).waitFor();
+    check(!(await page.getByRole('link', { name: 'New customer' }).count()), 'a telecaller is offered "New customer"');
+    check(!(await page.getByRole('link', { name: 'Log a visit' }).count()), 'a telecaller is offered "Log a visit"');
+    await axe(t, page, 'customers (telecaller)');
+    for (const path of ['/visits/new', '/customers/new', '/customers/trash']) {
+      await page.goto(path);
+      await page.waitForURL((u) => new URL(u).pathname === '/').catch(() => fail(`${path}: stayed on ${page.url()}`));
+    }
+  });
+  await logout(t, page);
+  await login(t, page, DEMO.marketing);
+  await step(t, 'marketing has no customer list', async () => {
+    check(!(await navLabels(page)).includes('Customers'), 'marketing sees Customers');
+    await page.goto('/customers');
+    await page.waitForURL((u) => new URL(u).pathname === '/').catch(() => fail(`stayed on ${page.url()}`));
   });
 });
 

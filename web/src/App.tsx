@@ -1,7 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router';
 import { RequireAuth, RequirePermission, Splash } from './auth/guards';
-import { PERMISSIONS } from './lib/nav';
+import { PERMISSIONS, canReadAccessLog } from './lib/nav';
 
 // Every page is its own chunk: the first load carries only the shell it needs.
 const AppShell = lazy(() => import('./components/AppShell').then((m) => ({ default: m.AppShell })));
@@ -18,6 +18,13 @@ const TenantsPage = lazy(() => import('./pages/platform/TenantsPage'));
 const TenantDetailPage = lazy(() => import('./pages/platform/TenantDetailPage'));
 const NotificationsPage = lazy(() => import('./notifications/NotificationsPage'));
 const NotificationSettingsPage = lazy(() => import('./notifications/NotificationSettingsPage'));
+const CustomersPage = lazy(() => import('./pages/customers/CustomersPage'));
+const CustomerPage = lazy(() => import('./pages/customers/CustomerPage'));
+const NewCustomerPage = lazy(() => import('./pages/customers/CustomerFormPage').then((m) => ({ default: m.NewCustomerPage })));
+const EditCustomerPage = lazy(() => import('./pages/customers/CustomerFormPage').then((m) => ({ default: m.EditCustomerPage })));
+const TrashPage = lazy(() => import('./pages/customers/TrashPage'));
+const LogVisitPage = lazy(() => import('./pages/visits/LogVisitPage'));
+const AccessLogPage = lazy(() => import('./pages/admin/AccessLogPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 const canSeeStores = (p: readonly string[]) => p.includes(PERMISSIONS.storesRead) || p.includes(PERMISSIONS.storesManage);
@@ -46,6 +53,62 @@ export function App() {
             element={
               <RequirePermission permission={canSeeStores}>
                 <StoresPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="customers"
+            element={
+              <RequirePermission permission={PERMISSIONS.customersRead}>
+                <CustomersPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="customers/new"
+            element={
+              <RequirePermission permission={PERMISSIONS.customersWrite}>
+                <NewCustomerPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="customers/trash"
+            element={
+              <RequirePermission permission={PERMISSIONS.customersDelete}>
+                <TrashPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="customers/:id"
+            element={
+              <RequirePermission permission={PERMISSIONS.customersRead}>
+                <CustomerPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="customers/:id/edit"
+            element={
+              <RequirePermission permission={PERMISSIONS.customersWrite}>
+                <EditCustomerPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="visits/new"
+            element={
+              <RequirePermission permission={PERMISSIONS.visitsLog}>
+                <LogVisitPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="admin/access-log"
+            element={
+              <RequirePermission permission={canReadAccessLog}>
+                <AccessLogPage />
               </RequirePermission>
             }
           />

@@ -1,9 +1,20 @@
 // Typed calls to /api/v1, one function per endpoint the web app uses.
 import { api } from './index';
 import type {
+  AccessEntry,
+  AccessLogFilters,
+  Appointment,
+  AppointmentFilters,
+  AppointmentInput,
+  AppointmentStatus,
   AppNotification,
   AuditEntry,
   AuditFilters,
+  Customer,
+  CustomerFilters,
+  CustomerInput,
+  CustomerNote,
+  CustomerSummary,
   Me,
   NewStore,
   NewTenant,
@@ -13,6 +24,7 @@ import type {
   NotificationPreferences,
   Page,
   PageParams,
+  PhoneMatch,
   PresenceEntry,
   Session,
   Store,
@@ -20,9 +32,13 @@ import type {
   Tenant,
   TenantFilters,
   TenantPatch,
+  TimelinePage,
   User,
   UserFilters,
   UserPatch,
+  Visit,
+  VisitFilters,
+  VisitInput,
 } from './types';
 
 const enc = encodeURIComponent;
@@ -81,6 +97,35 @@ export const notificationsApi = {
 
 export const presenceApi = {
   list: () => api.get<{ items: PresenceEntry[] }>('/presence'),
+};
+
+export const customersApi = {
+  list: (f: CustomerFilters = {}) => api.get<Page<CustomerSummary>>('/customers', { ...f, limit: f.limit ?? 25 }),
+  get: (id: string) => api.get<Customer>(`/customers/${enc(id)}`),
+  create: (body: CustomerInput) => api.post<Customer>('/customers', body),
+  replace: (id: string, body: CustomerInput) => api.put<Customer>(`/customers/${enc(id)}`, body),
+  trash: (id: string) => api.delete(`/customers/${enc(id)}`),
+  trashed: (p: PageParams = {}) => api.get<Page<CustomerSummary>>('/customers/trash', { ...p, limit: p.limit ?? 25 }),
+  restore: (id: string) => api.post<Customer>(`/customers/${enc(id)}/restore`),
+  merge: (id: string, duplicate_id: string) => api.post<Customer>(`/customers/${enc(id)}/merge`, { duplicate_id }),
+  addNote: (id: string, body: string) => api.post<CustomerNote>(`/customers/${enc(id)}/notes`, { body }),
+  timeline: (id: string, p: PageParams = {}) => api.get<TimelinePage>(`/customers/${enc(id)}/timeline`, { ...p, limit: p.limit ?? 20 }),
+  accessLog: (f: AccessLogFilters = {}) => api.get<Page<AccessEntry>>('/customers/access-log', { ...f, limit: f.limit ?? 30 }),
+  byPhone: (phone: string, signal?: AbortSignal) => api.get<PhoneMatch>('/customers/by-phone', { phone }, signal),
+};
+
+export const visitsApi = {
+  list: (f: VisitFilters = {}) => api.get<Page<Visit>>('/visits', { ...f, limit: f.limit ?? 25 }),
+  create: (body: VisitInput) => api.post<Visit>('/visits', body),
+};
+
+export const appointmentsApi = {
+  list: (f: AppointmentFilters = {}) => api.get<Page<Appointment>>('/appointments', { ...f, limit: f.limit ?? 50 }),
+  create: (body: AppointmentInput) => api.post<Appointment>('/appointments', body),
+  setStatus: (id: string, status: AppointmentStatus, notes?: string | null) =>
+    api.post<Appointment>(`/appointments/${enc(id)}/status`, { status, notes: notes ?? null }),
+  reschedule: (id: string, scheduled_at: string, staff_id?: string | null) =>
+    api.post<Appointment>(`/appointments/${enc(id)}/reschedule`, { scheduled_at, staff_id: staff_id ?? null }),
 };
 
 /** Loads every page of a small list (e.g. a tenant's stores for a picker). */

@@ -29,6 +29,18 @@ describe('problem+json parsing', () => {
     expect(describeError(err)).toBe('Some fields are invalid.');
   });
 
+  it('keeps the existing record of a duplicate', () => {
+    const err = problemFromBody(409, {
+      type: 'urn:karat:problem:duplicate',
+      title: 'Already exists',
+      status: 409,
+      detail: '+919876500001 already belongs to another customer.',
+      existing_id: '01a219b5-cbcf-70fd-90b7-af2a041724b6',
+    });
+    expect(err.existingId).toBe('01a219b5-cbcf-70fd-90b7-af2a041724b6');
+    expect(problemFromBody(409, { title: 'Conflict' }).existingId).toBeNull();
+  });
+
   it('survives a non-JSON body (e.g. a proxy error page)', async () => {
     const err = await problemFromResponse(new Response('<html>Bad gateway</html>', { status: 502 }));
     expect(err.status).toBe(502);

@@ -15,6 +15,8 @@ export class ApiError extends Error {
   readonly errors: FieldError[];
   /** Seconds to wait, from Retry-After on 429/503. */
   readonly retryAfter: number | null;
+  /** For a duplicate (409): the id of the record that already exists. */
+  readonly existingId: string | null;
 
   constructor(init: {
     status: number;
@@ -24,6 +26,7 @@ export class ApiError extends Error {
     requestId?: string | null;
     errors?: FieldError[];
     retryAfter?: number | null;
+    existingId?: string | null;
   }) {
     super(init.detail ?? init.title);
     this.name = 'ApiError';
@@ -34,6 +37,7 @@ export class ApiError extends Error {
     this.requestId = init.requestId ?? null;
     this.errors = init.errors ?? [];
     this.retryAfter = init.retryAfter ?? null;
+    this.existingId = init.existingId ?? null;
   }
 
   /** Field errors keyed by field name (first message per field wins). */
@@ -94,6 +98,7 @@ export function problemFromBody(status: number, body: unknown, headers?: { get(n
     requestId: str(obj.request_id) ?? headers?.get('x-request-id') ?? null,
     errors,
     retryAfter: parseRetryAfter(headers?.get('retry-after') ?? null),
+    existingId: str(obj.existing_id),
   });
 }
 

@@ -151,3 +151,78 @@ export interface PresenceEntry {
 }
 
 export type RealtimeTicket = Schemas['Ticket'];
+
+// ---- Customers, visits and appointments.
+
+export type Tier = Schemas['Tier'];
+export type Gender = Schemas['Gender'];
+export type CustomerType = Schemas['CustomerType'];
+export type BudgetBand = Schemas['BudgetBand'];
+export type Metal = Schemas['Metal'];
+export type Purity = Schemas['Purity'];
+export type Stone = Schemas['Stone'];
+export type Category = Schemas['Category'];
+export type Style = Schemas['Style'];
+export type SavingScheme = Schemas['SavingScheme'];
+export type Relation = Schemas['Relation'];
+export type VisitReason = Schemas['VisitReason'];
+export type LeadSource = Schemas['LeadSource'];
+export type Outcome = Schemas['Outcome'];
+export type AppointmentStatus = Schemas['AppointmentStatus'];
+export type ChannelConsent = Schemas['ChannelConsent'];
+export type ConsentGrant = Schemas['ConsentGrant'];
+export type FamilyMember = Schemas['FamilyMember'];
+export type CustomerSummary = Schemas['CustomerSummary'];
+export type CustomerNote = Schemas['CustomerNote'];
+export type PhoneMatch = Schemas['PhoneMatch'];
+export type Interest = Schemas['Interest'];
+export type Visit = Schemas['Visit'];
+export type Appointment = Schemas['Appointment'];
+export type AppointmentInput = Schemas['AppointmentInput'];
+export type AccessEntry = Schemas['AccessEntry'];
+export type TimelineEntry = Schemas['TimelineEntry'];
+
+export type Consent = Schemas['Consent'];
+export type ConsentInput = Schemas['ConsentInput'];
+export type ConsentChannel = keyof Consent & keyof ConsentInput;
+/** A customer's jewellery profile. */
+export type CustomerPreferences = Schemas['JewelleryPreferences'];
+export type Customer = Schemas['Customer'];
+export type CustomerInput = Schemas['CustomerInput'];
+export type VisitInput = Schemas['VisitInput'];
+
+export interface CustomerFilters extends PageParams {
+  q?: string;
+  tag?: string;
+  city?: string;
+  tier?: Tier | '';
+  store_id?: string;
+}
+
+export interface VisitFilters extends PageParams {
+  store_id?: string;
+  customer_id?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface AppointmentFilters extends PageParams {
+  store_id?: string;
+  customer_id?: string;
+  staff_id?: string;
+  status?: AppointmentStatus | '';
+  from?: string;
+  to?: string;
+}
+
+export interface AccessLogFilters extends PageParams {
+  customer_id?: string;
+  user_id?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface TimelinePage {
+  items: TimelineEntry[];
+  next_cursor: string | null;
+}

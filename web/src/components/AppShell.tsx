@@ -72,7 +72,7 @@ function Shell() {
       <nav className="mainnav" aria-label="Main">
         <ul>
           {items.map((item) => (
-            <li key={item.to}>
+            <li key={item.to} className={item.onPhone ? undefined : 'nav-wide-only'}>
               <NavLink to={item.to} end={item.to === '/'} className="navlink">
                 <Icon name={item.icon} size={22} />
                 <span>{item.label}</span>

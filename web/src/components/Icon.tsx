@@ -1,7 +1,27 @@
 import type { IconName as NavIconName } from '../lib/nav';
 
 export type IconName =
-  NavIconName | 'logout' | 'plus' | 'search' | 'x' | 'device' | 'alert' | 'check' | 'eye' | 'eye-off' | 'shield' | 'bell' | 'gem';
+  | NavIconName
+  | 'logout'
+  | 'plus'
+  | 'search'
+  | 'x'
+  | 'device'
+  | 'alert'
+  | 'check'
+  | 'eye'
+  | 'eye-off'
+  | 'shield'
+  | 'bell'
+  | 'gem'
+  | 'trash'
+  | 'restore'
+  | 'phone'
+  | 'calendar'
+  | 'note'
+  | 'merge'
+  | 'edit'
+  | 'back';
 
 // 24×24 stroke icons (outline style), drawn by hand for this app.
 const PATHS: Record<IconName, string> = {
@@ -24,6 +44,17 @@ const PATHS: Record<IconName, string> = {
   shield: 'M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6z',
   bell: 'M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 21h4',
   gem: 'M6 3h12l4 6-10 12L2 9zM2 9h20M9 3l3 18M15 3l-3 18',
+  customers: 'M10 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM3 21v-1a6 6 0 0 1 6-6h2c1 0 1.9.2 2.7.7M16 16l1.2-1.8h3.6L22 16l-3 3.8zM16 16h6',
+  visit: 'M9 3h6v3H9zM9 4.5H5V21h14V4.5h-4M12 10v7M8.5 13.5h7',
+  access: 'M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12zM12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6z',
+  trash: 'M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3',
+  restore: 'M3 12a9 9 0 1 0 3-6.7M3 4v5h5',
+  phone: 'M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2',
+  calendar: 'M4 6h16v15H4zM4 10h16M8 3v5M16 3v5',
+  note: 'M5 3h10l4 4v14H5zM15 3v4h4M8 12h8M8 16h6',
+  merge: 'M7 3v4a5 5 0 0 0 5 5 5 5 0 0 1 5 5v4M17 3v4a5 5 0 0 1-5 5M4 18l3 3 3-3',
+  edit: 'M4 20h4L19 9l-4-4L4 16zM13.5 6.5l4 4',
+  back: 'M15 18l-6-6 6-6',
 };
 
 export function Icon({ name, size = 22, className }: { name: IconName; size?: number; className?: string }) {

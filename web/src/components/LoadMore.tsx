@@ -6,17 +6,20 @@ export function LoadMore({
   onLoad,
   count,
   noun,
+  one,
 }: {
   hasMore: boolean;
   loading: boolean;
   onLoad: () => void;
   count: number;
   noun: string;
+  /** The noun for a count of one ("customer"); defaults to `noun`. */
+  one?: string;
 }) {
   return (
     <div className="load-more">
       <p className="muted small" role="status" aria-live="polite">
-        Showing {count} {noun}
+        Showing {count} {count === 1 ? (one ?? noun) : noun}
         {hasMore ? '' : count === 0 ? '' : ' — that is all'}
       </p>
       {hasMore ? (

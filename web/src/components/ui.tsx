@@ -1,5 +1,13 @@
 // Small, accessible building blocks shared by every page.
-import { useId, useState, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import {
+  useId,
+  useState,
+  type ButtonHTMLAttributes,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from 'react';
 import { Icon, type IconName } from './Icon';
 import { ApiError, describeError } from '../api/problem';
 
@@ -74,6 +82,130 @@ export function TextField({ label, hint, error, className, ...input }: TextField
     <FieldShell id={id} label={label} hint={hint} error={error} className={className}>
       <input id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)} {...input} />
     </FieldShell>
+  );
+}
+
+export interface TextAreaFieldProps extends Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'> {
+  label: string;
+  hint?: string;
+  error?: string | undefined;
+  name: string;
+}
+
+export function TextAreaField({ label, hint, error, className, rows = 3, ...textarea }: TextAreaFieldProps) {
+  const id = useId();
+  return (
+    <FieldShell id={id} label={label} hint={hint} error={error} className={className}>
+      <textarea id={id} rows={rows} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)} {...textarea} />
+    </FieldShell>
+  );
+}
+
+/** One checkbox with its label (and an optional hint below). */
+export function CheckField({
+  label,
+  hint,
+  checked,
+  onChange,
+  name,
+}: {
+  label: string;
+  hint?: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  name: string;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label className="check" htmlFor={id}>
+        <input
+          id={id}
+          type="checkbox"
+          name={name}
+          checked={checked}
+          onChange={(e) => onChange(e.target.checked)}
+          aria-describedby={hint ? `${id}-hint` : undefined}
+        />
+        <span>{label}</span>
+      </label>
+      {hint ? (
+        <p className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+interface ChipGroupBase<T extends string> {
+  legend: string;
+  name: string;
+  options: { value: T; label: string }[];
+  error?: string | undefined;
+  hint?: string;
+  /** Big touch targets (showroom tablet, one-handed phone use). */
+  large?: boolean;
+  className?: string;
+}
+
+export type ChipGroupProps<T extends string> = ChipGroupBase<T> &
+  ({ multiple?: false; value: T | ''; onChange: (value: T) => void } | { multiple: true; value: T[]; onChange: (value: T[]) => void });
+
+/**
+ * Choices as tappable chips: native radios (one) or checkboxes (several) in a
+ * fieldset, so arrow keys, Space and screen readers work as usual. A chosen
+ * chip shows a tick, not only a colour.
+ */
+export function ChipGroup<T extends string>(props: ChipGroupProps<T>) {
+  const { legend, name, options, error, hint, large, className } = props;
+  const id = useId();
+  const isOn = (v: T) => (props.multiple ? props.value.includes(v) : props.value === v);
+  const toggle = (v: T) => {
+    if (props.multiple) {
+      props.onChange(props.value.includes(v) ? props.value.filter((x) => x !== v) : [...props.value, v]);
+    } else {
+      props.onChange(v);
+    }
+  };
+  return (
+    <fieldset
+      className={`field chip-group${large ? ' chip-group-large' : ''}${error ? ' field-invalid' : ''}${className ? ` ${className}` : ''}`}
+      aria-describedby={describedBy(id, hint, error)}
+    >
+      <legend>{legend}</legend>
+      <div className="chips">
+        {options.map((o) => {
+          const on = isOn(o.value);
+          return (
+            <label key={o.value} className={`chip${on ? ' is-on' : ''}`}>
+              <input
+                type={props.multiple ? 'checkbox' : 'radio'}
+                className="chip-input"
+                name={name}
+                value={o.value}
+                checked={on}
+                onChange={() => toggle(o.value)}
+              />
+              <span className="chip-face">
+                {on ? <Icon name="check" size={18} /> : null}
+                {o.label}
+              </span>
+            </label>
+          );
+        })}
+      </div>
+      {hint && !error ? (
+        <p className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="field-error" id={`${id}-error`}>
+          <Icon name="alert" size={16} /> {error}
+        </p>
+      ) : null}
+    </fieldset>
   );
 }
 

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   addDays,
+  isoToZonedLocal,
+  todayIn,
+  zonedLocalToIso,
   currencyDigits,
   formatDateTime,
   formatMoney,
@@ -87,5 +90,17 @@ describe('dates', () => {
     expect(formatRelative('2026-03-01T11:55:00Z', 'en', now)).toBe('5 minutes ago');
     expect(formatRelative('2026-02-28T12:00:00Z', 'en', now)).toBe('yesterday');
     expect(formatRelative('2026-03-01T11:59:50Z', 'en', now)).toBe('now');
+  });
+});
+
+describe('wall-clock times in a zone', () => {
+  it('converts datetime-local values to instants and back', () => {
+    expect(zonedLocalToIso('2026-12-01T15:30', 'Asia/Kolkata')).toBe('2026-12-01T10:00:00.000Z');
+    expect(isoToZonedLocal('2026-12-01T10:00:00Z', 'Asia/Kolkata')).toBe('2026-12-01T15:30');
+    // Across a DST change in New York (EST, UTC−5 in December).
+    expect(zonedLocalToIso('2026-12-01T09:00', 'America/New_York')).toBe('2026-12-01T14:00:00.000Z');
+    expect(isoToZonedLocal('2026-07-01T13:00:00Z', 'America/New_York')).toBe('2026-07-01T09:00');
+    expect(todayIn('Asia/Kolkata', Date.parse('2026-11-26T20:00:00Z'))).toBe('2026-11-27');
+    expect(() => zonedLocalToIso('tomorrow', 'Asia/Kolkata')).toThrow(RangeError);
   });
 });

@@ -148,3 +148,26 @@ export function addDays(day: string, n: number): string {
   d.setUTCDate(d.getUTCDate() + n);
   return d.toISOString().slice(0, 10);
 }
+
+/** A wall-clock time "YYYY-MM-DDTHH:MM" (a datetime-local value) in a time zone, as an RFC 3339 instant. */
+export function zonedLocalToIso(local: string, timeZone: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
+  if (!m) throw new RangeError(`not a local date-time: ${local}`);
+  const utcGuess = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
+  let ts = utcGuess - zoneOffsetMs(utcGuess, timeZone);
+  ts = utcGuess - zoneOffsetMs(ts, timeZone);
+  return new Date(ts).toISOString();
+}
+
+/** An instant as the wall-clock "YYYY-MM-DDTHH:MM" of a time zone (for datetime-local inputs). */
+export function isoToZonedLocal(iso: string, timeZone: string): string {
+  const ts = new Date(iso).getTime();
+  if (Number.isNaN(ts)) return '';
+  const local = new Date(ts + zoneOffsetMs(ts, timeZone));
+  return local.toISOString().slice(0, 16);
+}
+
+/** Today's date "YYYY-MM-DD" in a time zone. */
+export function todayIn(timeZone: string, now: number = Date.now()): string {
+  return isoToZonedLocal(new Date(now).toISOString(), timeZone).slice(0, 10);
+}

@@ -1,23 +1,41 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../api/types';
-import { canVisit, navFor } from './nav';
+import { PHONE_NAV_MAX, canReadAccessLog, canVisit, navFor } from './nav';
 import { creatableRoles } from './roles';
 
-const ALL = ['tenants.manage', 'stores.manage', 'stores.read', 'users.manage', 'audit.read', 'customers.read'];
+const ALL = [
+  'tenants.manage',
+  'stores.manage',
+  'stores.read',
+  'users.manage',
+  'audit.read',
+  'customers.read',
+  'customers.write',
+  'customers.delete',
+  'visits.log',
+];
 const labels = (role: Role, perms: string[] = ALL) => navFor(role, perms).map((i) => i.label);
 
 describe('navFor', () => {
   it('gives each role its own navigation', () => {
     expect(labels('platform_admin')).toEqual(['Home', 'Tenants', 'Audit log', 'Account']);
-    expect(labels('business_admin')).toEqual(['Home', 'Stores', 'Users', 'Audit log', 'Account']);
-    expect(labels('manager')).toEqual(['Home', 'My stores', 'Team', 'Audit log', 'Account']);
-    expect(labels('sales_rep')).toEqual(['Home', 'My stores', 'Account']);
-    expect(labels('telecaller')).toEqual(['Home', 'My stores', 'Account']);
+    expect(labels('business_admin')).toEqual(['Home', 'Customers', 'Stores', 'Users', 'Audit log', 'Access log', 'Account']);
+    expect(labels('manager')).toEqual(['Home', 'Customers', 'My stores', 'Team', 'Audit log', 'Account']);
+    expect(labels('sales_rep')).toEqual(['Home', 'Customers', 'Log a visit', 'My stores', 'Account']);
+    expect(labels('telecaller')).toEqual(['Home', 'Customers', 'My stores', 'Account']);
     expect(labels('marketing')).toEqual(['Home', 'My stores', 'Account']);
   });
 
   it('hides admin items whose permission is missing', () => {
     expect(labels('business_admin', ['stores.read'])).toEqual(['Home', 'Stores', 'Account']);
+    // Marketing and platform staff have no customers.read: no Customers item.
+    expect(
+      labels(
+        'marketing',
+        ALL.filter((p) => p !== 'customers.read'),
+      ),
+    ).not.toContain('Customers');
+    expect(labels('sales_rep', ['customers.read', 'stores.read'])).toEqual(['Home', 'Customers', 'My stores', 'Account']);
     expect(labels('manager', ['stores.read', 'users.manage'])).toEqual(['Home', 'My stores', 'Team', 'Account']);
     expect(labels('telecaller', [])).toEqual(['Home', 'Account']);
     expect(labels('platform_admin', [])).toEqual(['Home', 'Account']);
@@ -31,8 +49,26 @@ describe('navFor', () => {
 
   it('fits the phone bottom bar (at most five items)', () => {
     for (const role of ['platform_admin', 'business_admin', 'manager', 'sales_rep', 'telecaller', 'marketing'] as Role[]) {
-      expect(navFor(role, ALL).length).toBeLessThanOrEqual(5);
+      expect(navFor(role, ALL).filter((i) => i.onPhone).length).toBeLessThanOrEqual(PHONE_NAV_MAX);
     }
+  });
+
+  it('leaves optional items off the phone bar only when it is full', () => {
+    const phone = (role: Role) =>
+      navFor(role, ALL)
+        .filter((i) => i.onPhone)
+        .map((i) => i.label);
+    expect(phone('business_admin')).toEqual(['Home', 'Customers', 'Stores', 'Users', 'Audit log']);
+    expect(phone('manager')).toEqual(['Home', 'Customers', 'My stores', 'Team', 'Audit log']);
+    expect(phone('sales_rep')).toEqual(['Home', 'Customers', 'Log a visit', 'My stores', 'Account']);
+    expect(phone('telecaller')).toEqual(['Home', 'Customers', 'My stores', 'Account']);
+  });
+
+  it('keeps the access log to business admins', () => {
+    expect(canReadAccessLog(ALL, 'business_admin')).toBe(true);
+    expect(canReadAccessLog(ALL, 'manager')).toBe(false);
+    expect(canReadAccessLog(['stores.read'], 'business_admin')).toBe(false);
+    expect(canVisit('/admin/access-log', 'manager', ALL)).toBe(false);
   });
 });
 
@@ -43,6 +79,8 @@ describe('canVisit', () => {
     expect(canVisit('/admin/users', 'manager', ['users.manage'])).toBe(true);
     expect(canVisit('/', 'marketing', [])).toBe(true);
     expect(canVisit('/stores', 'platform_admin', ALL)).toBe(false);
+    expect(canVisit('/customers/123', 'telecaller', ALL)).toBe(true);
+    expect(canVisit('/customers', 'marketing', ALL)).toBe(false);
   });
 });
 

@@ -7,11 +7,15 @@ export const PERMISSIONS = {
   storesRead: 'stores.read',
   usersManage: 'users.manage',
   auditRead: 'audit.read',
+  customersRead: 'customers.read',
+  customersWrite: 'customers.write',
+  customersDelete: 'customers.delete',
+  visitsLog: 'visits.log',
 } as const;
 
 export type Permission = (typeof PERMISSIONS)[keyof typeof PERMISSIONS];
 
-export type IconName = 'home' | 'store' | 'users' | 'audit' | 'tenants' | 'account';
+export type IconName = 'home' | 'store' | 'users' | 'audit' | 'tenants' | 'account' | 'customers' | 'visit' | 'access';
 
 export interface NavItem {
   to: string;
@@ -19,7 +23,17 @@ export interface NavItem {
   icon: IconName;
   /** Permission the item needs; it is hidden without it. */
   permission?: Permission;
+  /** Reachable elsewhere (account menu, a page's links): left off a full phone bar. */
+  optionalOnPhone?: boolean;
 }
+
+export interface ShownNavItem extends NavItem {
+  /** Whether the item is on the phone's bottom bar (desktop shows every item). */
+  onPhone: boolean;
+}
+
+/** The phone's bottom bar holds at most this many items. */
+export const PHONE_NAV_MAX = 5;
 
 export const PATHS = {
   home: '/',
@@ -27,6 +41,11 @@ export const PATHS = {
   stores: '/stores',
   users: '/admin/users',
   audit: '/admin/audit',
+  accessLog: '/admin/access-log',
+  customers: '/customers',
+  newCustomer: '/customers/new',
+  trash: '/customers/trash',
+  logVisit: '/visits/new',
   account: '/account',
   sessions: '/account/sessions',
   notifications: '/notifications',
@@ -35,7 +54,8 @@ export const PATHS = {
 } as const;
 
 const HOME: NavItem = { to: PATHS.home, label: 'Home', icon: 'home' };
-const ACCOUNT: NavItem = { to: PATHS.account, label: 'Account', icon: 'account' };
+const ACCOUNT: NavItem = { to: PATHS.account, label: 'Account', icon: 'account', optionalOnPhone: true };
+const CUSTOMERS: NavItem = { to: PATHS.customers, label: 'Customers', icon: 'customers', permission: PERMISSIONS.customersRead };
 
 const BY_ROLE: Record<Role, NavItem[]> = {
   platform_admin: [
@@ -46,27 +66,56 @@ const BY_ROLE: Record<Role, NavItem[]> = {
   ],
   business_admin: [
     HOME,
+    CUSTOMERS,
     { to: PATHS.stores, label: 'Stores', icon: 'store', permission: PERMISSIONS.storesRead },
     { to: PATHS.users, label: 'Users', icon: 'users', permission: PERMISSIONS.usersManage },
     { to: PATHS.audit, label: 'Audit log', icon: 'audit', permission: PERMISSIONS.auditRead },
+    // Only business admins: a manager's audit.read is store-scoped and the access log is tenant-wide.
+    { to: PATHS.accessLog, label: 'Access log', icon: 'access', permission: PERMISSIONS.auditRead, optionalOnPhone: true },
     ACCOUNT,
   ],
   manager: [
     HOME,
+    CUSTOMERS,
     { to: PATHS.stores, label: 'My stores', icon: 'store', permission: PERMISSIONS.storesRead },
     { to: PATHS.users, label: 'Team', icon: 'users', permission: PERMISSIONS.usersManage },
     { to: PATHS.audit, label: 'Audit log', icon: 'audit', permission: PERMISSIONS.auditRead },
     ACCOUNT,
   ],
-  sales_rep: [HOME, { to: PATHS.stores, label: 'My stores', icon: 'store', permission: PERMISSIONS.storesRead }, ACCOUNT],
-  telecaller: [HOME, { to: PATHS.stores, label: 'My stores', icon: 'store', permission: PERMISSIONS.storesRead }, ACCOUNT],
+  sales_rep: [
+    HOME,
+    CUSTOMERS,
+    { to: PATHS.logVisit, label: 'Log a visit', icon: 'visit', permission: PERMISSIONS.visitsLog },
+    { to: PATHS.stores, label: 'My stores', icon: 'store', permission: PERMISSIONS.storesRead },
+    ACCOUNT,
+  ],
+  telecaller: [HOME, CUSTOMERS, { to: PATHS.stores, label: 'My stores', icon: 'store', permission: PERMISSIONS.storesRead }, ACCOUNT],
   marketing: [HOME, { to: PATHS.stores, label: 'My stores', icon: 'store', permission: PERMISSIONS.storesRead }, ACCOUNT],
 };
 
-/** The navigation a user of this role with these permissions sees, in order. */
-export function navFor(role: Role, permissions: readonly string[]): NavItem[] {
+/**
+ * The navigation a user of this role with these permissions sees, in order.
+ * When there are more items than the phone's bottom bar holds, the optional
+ * ones (last first) stay off the phone bar.
+ */
+export function navFor(role: Role, permissions: readonly string[]): ShownNavItem[] {
   const granted = new Set(permissions);
-  return (BY_ROLE[role] ?? [HOME, ACCOUNT]).filter((item) => !item.permission || granted.has(item.permission));
+  const items = (BY_ROLE[role] ?? [HOME, ACCOUNT]).filter((item) => !item.permission || granted.has(item.permission));
+  let excess = items.length - PHONE_NAV_MAX;
+  const offPhone = new Set<NavItem>();
+  for (let i = items.length - 1; i >= 0 && excess > 0; i--) {
+    const item = items[i];
+    if (item?.optionalOnPhone) {
+      offPhone.add(item);
+      excess--;
+    }
+  }
+  return items.map((item) => ({ ...item, onPhone: !offPhone.has(item) }));
+}
+
+/** Whether the signed-in user may open the customer access log (tenant-wide: business admins only). */
+export function canReadAccessLog(permissions: readonly string[], role: string): boolean {
+  return role === 'business_admin' && permissions.includes(PERMISSIONS.auditRead);
 }
 
 /** Whether the page at `path` is in this user's navigation (or under one of its items). */

@@ -6,7 +6,7 @@ import { useMe } from '../auth/useAuth';
 import { Badge, Card, ErrorState, Loading, PageHeader } from '../components/ui';
 import { useTitle } from '../lib/forms';
 import { Icon } from '../components/Icon';
-import { PERMISSIONS } from '../lib/nav';
+import { PATHS, PERMISSIONS } from '../lib/nav';
 import { ROLE_LABELS } from '../lib/roles';
 import { useFormat } from '../lib/locale';
 import { AuditList } from './admin/AuditList';
@@ -137,6 +137,7 @@ function BusinessHome({ me }: { me: Me }) {
         />
       ) : null}
       <div className="grid-2">
+        <CustomersCard me={me} />
         {has(me, PERMISSIONS.storesRead) ? <StoresCard title="Stores" query={stores} manage /> : null}
         {has(me, PERMISSIONS.usersManage) ? (
           <Card title="Team">
@@ -165,6 +166,7 @@ function ManagerHome({ me }: { me: Me }) {
   if (loading(stores, sessions, audit)) return <Loading />;
   return (
     <div className="grid-2">
+      <CustomersCard me={me} />
       {has(me, PERMISSIONS.storesRead) ? <StoresCard title="Your stores" query={stores} /> : null}
       {has(me, PERMISSIONS.usersManage) ? (
         <Card title="Your team">
@@ -191,6 +193,7 @@ function StaffHome({ me }: { me: Me }) {
   if (loading(stores, sessions)) return <Loading />;
   return (
     <div className="grid-2">
+      <CustomersCard me={me} />
       <Card title="Your profile">
         <dl className="details">
           <dt>Email</dt>
@@ -207,6 +210,32 @@ function StaffHome({ me }: { me: Me }) {
       {has(me, PERMISSIONS.storesRead) ? <StoresCard title="Your stores" query={stores} /> : null}
       <SecurityCard />
     </div>
+  );
+}
+
+function CustomersCard({ me }: { me: Me }) {
+  if (!has(me, PERMISSIONS.customersRead)) return null;
+  const telecaller = me.user.role === 'telecaller';
+  return (
+    <Card title="Customers">
+      <p>
+        {telecaller
+          ? 'Customers of the leads assigned to you, with what you need to call them.'
+          : has(me, PERMISSIONS.visitsLog)
+            ? 'Log each showroom visit: a visit without a purchase becomes a lead for the telecallers.'
+            : 'Find customers, their preferences, family occasions and timeline.'}
+      </p>
+      <div className="button-row">
+        {has(me, PERMISSIONS.visitsLog) ? (
+          <Link to={PATHS.logVisit} className="btn btn-primary">
+            <Icon name="visit" size={20} /> Log a visit
+          </Link>
+        ) : null}
+        <Link to={PATHS.customers} className="btn btn-secondary">
+          <Icon name="search" size={20} /> Find a customer
+        </Link>
+      </div>
+    </Card>
   );
 }
 

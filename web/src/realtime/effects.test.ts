@@ -61,6 +61,33 @@ describe('effectsOf', () => {
     ]);
   });
 
+  it('customer, visit, lead and appointment events refresh the customer screens they touch', () => {
+    const lists = ['list', 'trash', 'picker', 'by-phone', 'access-log'].map((k) => ({ kind: 'invalidate', key: ['customers', k] }));
+    expect(effectsOf(ev('customers', 'customer.updated', { id: 'c1' }), 'me')).toEqual([
+      ...lists,
+      { kind: 'invalidate', key: ['customers', 'one', 'c1'] },
+      { kind: 'invalidate', key: ['customers', 'timeline', 'c1'] },
+    ]);
+    expect(effectsOf(ev('customers', 'customer.merged', { id: 'c1', duplicate_id: 'c2' }), 'me')).toContainEqual({
+      kind: 'invalidate',
+      key: ['customers', 'one', 'c2'],
+    });
+    expect(effectsOf(ev('customers', 'customer.created', {}), 'me')).toEqual([{ kind: 'invalidate', key: ['customers'] }]);
+    expect(effectsOf(ev('visits', 'visit.logged', { id: 'v1', customer_id: 'c1' }), 'me')).toEqual([
+      { kind: 'invalidate', key: ['visits'] },
+      ...lists,
+      { kind: 'invalidate', key: ['customers', 'one', 'c1'] },
+      { kind: 'invalidate', key: ['customers', 'timeline', 'c1'] },
+    ]);
+    expect(effectsOf(ev('leads', 'lead.created', { id: 'l1', customer_id: 'c1' }), 'me')).toEqual([
+      { kind: 'invalidate', key: ['customers', 'timeline', 'c1'] },
+    ]);
+    expect(effectsOf(ev('appointments', 'appointment.created', { id: 'a1', customer_id: 'c1' }), 'me')).toEqual([
+      { kind: 'invalidate', key: ['appointments'] },
+      { kind: 'invalidate', key: ['customers', 'timeline', 'c1'] },
+    ]);
+  });
+
   it('unknown topics do nothing', () => {
     expect(effectsOf(ev('orders', 'order.created', {}), 'me')).toEqual([]);
   });

@@ -20,6 +20,9 @@ export const QUERY_ROOTS = {
   notifications: ['notifications', 'list'],
   unreadCount: ['notifications', 'unread-count'],
   presence: ['presence'],
+  customers: ['customers'],
+  visits: ['visits'],
+  appointments: ['appointments'],
 } as const;
 
 const PRESENCE: readonly PresenceStatus[] = ['online', 'away', 'busy', 'on_call', 'offline'];
@@ -30,6 +33,20 @@ const count = (p: unknown): number | null =>
 
 function isNotification(v: unknown): v is AppNotification {
   return isObject(v) && typeof v.id === 'string' && typeof v.title === 'string';
+}
+
+const field = (p: unknown, k: string): string | null => (isObject(p) && typeof p[k] === 'string' ? p[k] : null);
+
+/** Customer lists and look-ups, and these customers' profiles and timelines. */
+const CUSTOMER_LISTS = ['list', 'trash', 'picker', 'by-phone', 'access-log'] as const;
+function customerEffects(ids: string[], profiles: boolean): Effect[] {
+  return [
+    ...CUSTOMER_LISTS.map((k): Effect => ({ kind: 'invalidate', key: ['customers', k] })),
+    ...ids.flatMap((id): Effect[] => [
+      ...(profiles ? [{ kind: 'invalidate', key: ['customers', 'one', id] } as const] : []),
+      { kind: 'invalidate', key: ['customers', 'timeline', id] },
+    ]),
+  ];
 }
 
 export function effectsOf(ev: RealtimeEvent, myUserId: string): Effect[] {
@@ -57,6 +74,26 @@ export function effectsOf(ev: RealtimeEvent, myUserId: string): Effect[] {
         out.push({ kind: 'notification', notification: p.notification });
       }
       return out;
+    }
+    case 'customers': {
+      const ids = [field(p, 'id'), field(p, 'duplicate_id')].filter((x): x is string => x !== null);
+      // Without an id, refresh everything about customers.
+      return ids.length > 0 ? customerEffects(ids, true) : [{ kind: 'invalidate', key: QUERY_ROOTS.customers }];
+    }
+    case 'visits': {
+      const id = field(p, 'customer_id');
+      return [{ kind: 'invalidate', key: QUERY_ROOTS.visits }, ...(id ? customerEffects([id], true) : [])];
+    }
+    case 'leads': {
+      const id = field(p, 'customer_id');
+      return id ? [{ kind: 'invalidate', key: ['customers', 'timeline', id] }] : [];
+    }
+    case 'appointments': {
+      const id = field(p, 'customer_id');
+      return [
+        { kind: 'invalidate', key: QUERY_ROOTS.appointments },
+        ...(id ? [{ kind: 'invalidate', key: ['customers', 'timeline', id] } as const] : []),
+      ];
     }
     case 'presence':
       if (

@@ -1,5 +1,5 @@
 import { type FormEvent } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { auditApi, fetchAll, usersApi } from '../../api/endpoints';
 import type { AuditFilters } from '../../api/types';
@@ -8,7 +8,8 @@ import { Button, EmptyState, ErrorState, Loading, PageHeader, SelectField, TextF
 import { formValues, useTitle } from '../../lib/forms';
 import { LoadMore } from '../../components/LoadMore';
 import { FilterPanel } from '../../components/FilterPanel';
-import { PERMISSIONS } from '../../lib/nav';
+import { PATHS, PERMISSIONS, canReadAccessLog } from '../../lib/nav';
+import { Icon } from '../../components/Icon';
 import { usePaged } from '../../lib/usePaged';
 import { useLocaleSettings } from '../../lib/locale';
 import { addDays, zonedDayStart } from '../../lib/format';
@@ -61,6 +62,13 @@ export default function AuditPage() {
           me.tenant
             ? `Who changed what in ${me.tenant.name}. Times in ${timeZone}.`
             : 'Platform-level changes: tenants, plans and their administrators.'
+        }
+        actions={
+          canReadAccessLog(me.permissions, me.user.role) ? (
+            <Link to={PATHS.accessLog} className="btn btn-ghost">
+              <Icon name="access" size={20} /> Customer access log
+            </Link>
+          ) : null
         }
       />
       <FilterPanel activeCount={['entity', 'action', 'actor_id', 'entity_id', 'from', 'to'].filter((k) => params.get(k)).length}>
