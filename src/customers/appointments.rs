@@ -36,6 +36,7 @@ pub struct Appointment {
     pub customer_name: String,
     pub store_id: Uuid,
     pub staff_id: Option<Uuid>,
+    pub staff_name: Option<String>,
     pub scheduled_at: DateTime<Utc>,
     pub purpose: String,
     #[schema(value_type = AppointmentStatus)]
@@ -51,12 +52,14 @@ macro_rules! appointment_select {
     () => {
         appointments::table
             .inner_join(customers::table.on(customers::id.eq(appointments::customer_id)))
+            .left_join(users::table.on(users::id.nullable().eq(appointments::staff_id)))
             .select((
                 appointments::id,
                 appointments::customer_id,
                 customers::name,
                 appointments::store_id,
                 appointments::staff_id,
+                users::name.nullable(),
                 appointments::scheduled_at,
                 appointments::purpose,
                 appointments::status,
@@ -334,6 +337,7 @@ pub async fn list(
 pub struct AppointmentStatusInput {
     /// `confirmed`, `completed`, `cancelled` or `no_show` (use reschedule to move it).
     pub status: AppointmentStatus,
+    /// Added to the appointment's notes, with the new status.
     pub notes: Option<String>,
 }
 
@@ -378,9 +382,14 @@ pub async fn set_status(
             diesel::update(appointments::table.find(id))
                 .set((
                     appointments::status.eq(body.status.as_str()),
-                    body.notes
-                        .as_deref()
-                        .map(|n| appointments::notes.eq(Some(n.trim().to_string()))),
+                    body.notes.as_deref().map(|n| {
+                        let line =
+                            format!("{}: {}", body.status.as_str().replace('_', " "), n.trim());
+                        appointments::notes.eq(Some(match &before.notes {
+                            Some(old) => format!("{old}\n{line}"),
+                            None => line,
+                        }))
+                    }),
                     appointments::updated_at.eq(diesel::dsl::now),
                 ))
                 .execute(c)

@@ -456,6 +456,10 @@ async fn check_phones_free(
         Some((phone, existing_id)) => Err(ApiError::Duplicate {
             detail: format!("{phone} already belongs to another customer."),
             existing_id,
+            field: format!(
+                "phones[{}]",
+                phones.iter().position(|p| *p == phone).unwrap_or(0)
+            ),
         }),
         None => Ok(()),
     }
@@ -576,9 +580,20 @@ pub async fn insert(
 ) -> Result<Customer, ApiError> {
     let country = tenant_country(c, tenant).await?;
     let clean = input.validate(&country)?;
+    let first_store = match scope {
+        // Business admins belong to no store: the tenant's first one.
+        Scope::Tenant => stores::table
+            .filter(stores::active.eq(true))
+            .order(stores::created_at)
+            .select(stores::id)
+            .first(c)
+            .await
+            .optional()?,
+        _ => <[Uuid]>::first(&auth.store_ids).copied(),
+    };
     let home = input
         .home_store_id
-        .or_else(|| <[Uuid]>::first(&auth.store_ids).copied())
+        .or(first_store)
         .ok_or_else(|| ApiError::invalid("home_store_id", "choose the customer's home store"))?;
     check_home_store(c, auth, scope, home).await?;
     check_phones_free(c, &clean.phones, None).await?;
@@ -800,16 +815,27 @@ pub async fn get_one(
         .tenant_tx(tenant, auth.user_id, async |c| {
             let row = visible_row(c, &auth, scope, id).await?;
             let customer = load(c, row).await?;
-            diesel::insert_into(customer_access_log::table)
-                .values((
-                    customer_access_log::id.eq(Uuid::now_v7()),
-                    customer_access_log::tenant_id.eq(tenant),
-                    customer_access_log::customer_id.eq(id),
-                    customer_access_log::user_id.eq(auth.user_id),
-                    customer_access_log::ip.eq(auth.meta.ip.as_deref()),
-                ))
-                .execute(c)
+            // One entry per person and customer per five minutes: refetches
+            // of an open profile are the same view.
+            let recent: i64 = customer_access_log::table
+                .filter(customer_access_log::customer_id.eq(id))
+                .filter(customer_access_log::user_id.eq(auth.user_id))
+                .filter(customer_access_log::at.gt(Utc::now() - chrono::Duration::minutes(5)))
+                .count()
+                .get_result(c)
                 .await?;
+            if recent == 0 {
+                diesel::insert_into(customer_access_log::table)
+                    .values((
+                        customer_access_log::id.eq(Uuid::now_v7()),
+                        customer_access_log::tenant_id.eq(tenant),
+                        customer_access_log::customer_id.eq(id),
+                        customer_access_log::user_id.eq(auth.user_id),
+                        customer_access_log::ip.eq(auth.meta.ip.as_deref()),
+                    ))
+                    .execute(c)
+                    .await?;
+            }
             Ok(customer)
         })
         .await?;

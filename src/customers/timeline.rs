@@ -18,7 +18,7 @@ use crate::state::AppState;
 /// One thing on a customer's timeline.
 #[derive(Debug, Serialize, ToSchema, QueryableByName)]
 pub struct TimelineEntry {
-    /// `visit`, `appointment`, `note`, `lead` or `change`.
+    /// `visit`, `appointment` (at its booking; `data.scheduled_at` is when), `note`, `lead` or `change`.
     #[diesel(sql_type = Text)]
     pub kind: String,
     #[diesel(sql_type = SqlUuid)]
@@ -58,7 +58,7 @@ const TIMELINE_SQL: &str = "
 SELECT kind, id, at, actor, summary, data FROM (
   SELECT 'visit' AS kind, v.id, v.visited_at AS at, u.name AS actor, v.reason AS summary,
     jsonb_build_object('store_id', v.store_id, 'reason', v.reason, 'lead_source', v.lead_source,
-      'notes', v.notes, 'interests', coalesce((
+      'notes', v.notes, 'lead_id', v.lead_id, 'attended_by', v.attended_by, 'interests', coalesce((
         SELECT jsonb_agg(jsonb_build_object('category', i.category, 'design_number', i.design_number,
           'expected_value', i.expected_value, 'outcome', i.outcome, 'note', i.note,
           'metal', i.metal, 'stone', i.stone, 'id', i.id, 'photos', coalesce((
@@ -67,10 +67,12 @@ SELECT kind, id, at, actor, summary, data FROM (
         FROM visit_interests i WHERE i.visit_id = v.id), '[]'::jsonb)) AS data
   FROM visits v LEFT JOIN users u ON u.id = v.attended_by WHERE v.customer_id = $1
   UNION ALL
-  SELECT 'appointment', a.id, a.scheduled_at, u.name, a.purpose,
+  SELECT 'appointment', a.id, a.created_at, u.name, a.purpose,
     jsonb_build_object('store_id', a.store_id, 'status', a.status, 'staff_id', a.staff_id,
-      'notes', a.notes, 'rescheduled_to', a.rescheduled_to)
-  FROM appointments a LEFT JOIN users u ON u.id = a.created_by WHERE a.customer_id = $1
+      'staff_name', s.name, 'scheduled_at', a.scheduled_at, 'notes', a.notes,
+      'rescheduled_to', a.rescheduled_to)
+  FROM appointments a LEFT JOIN users u ON u.id = a.created_by LEFT JOIN users s ON s.id = a.staff_id
+  WHERE a.customer_id = $1
   UNION ALL
   SELECT 'lead', l.id, l.created_at, NULL, l.state,
     jsonb_build_object('state', l.state, 'source', l.source, 'store_id', l.store_id,

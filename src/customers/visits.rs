@@ -79,8 +79,11 @@ pub struct Visit {
     pub lead_source: LeadSource,
     pub notes: Option<String>,
     pub interests: Vec<Interest>,
-    /// The lead this visit opened (or the customer's open lead it joined).
+    /// The lead this visit opened or the customer's open lead it joined
+    /// (none when something was bought and no lead was open).
     pub lead_id: Option<Uuid>,
+    /// Whether this visit opened `lead_id` (false: it joined an open lead).
+    pub lead_opened: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -97,6 +100,7 @@ struct VisitRow {
     lead_source: String,
     notes: Option<String>,
     created_at: DateTime<Utc>,
+    lead_id: Option<Uuid>,
 }
 
 /// Loads visits with their interests and leads.
@@ -160,7 +164,8 @@ async fn hydrate(c: &mut Conn, rows: Vec<VisitRow>) -> Result<Vec<Visit>, ApiErr
                     photos: photos.iter().filter(|p| p.1 == i.0).map(|p| p.0).collect(),
                 })
                 .collect(),
-            lead_id: lead_rows.iter().find(|l| l.0 == Some(r.id)).map(|l| l.1),
+            lead_opened: lead_rows.iter().any(|l| l.0 == Some(r.id)),
+            lead_id: r.lead_id,
             id: r.id,
             customer_id: r.customer_id,
             customer_name: r.customer_name,
@@ -193,6 +198,7 @@ macro_rules! visit_select {
                 visits::lead_source,
                 visits::notes,
                 visits::created_at,
+                visits::lead_id,
             ))
     };
 }
@@ -367,7 +373,11 @@ pub async fn create(
                     .execute(c)
                     .await?;
             } else {
-                open_lead(c, tenant, customer_id, input.store_id, id).await?;
+                let lead = open_lead(c, tenant, customer_id, input.store_id, id).await?;
+                diesel::update(visits::table.find(id))
+                    .set(visits::lead_id.eq(lead))
+                    .execute(c)
+                    .await?;
             }
             crate::segments::apply_auto_tags(c, tenant, Some(&[customer_id])).await?;
             let row = visit_select!()
@@ -404,22 +414,25 @@ pub async fn create(
     Ok(HttpResponse::Created().json(visit))
 }
 
-/// Opens a lead for the visit unless the customer has an open one already.
+/// Opens a lead for the visit unless the customer has an open one already;
+/// returns the lead the visit belongs to.
 async fn open_lead(
     c: &mut Conn,
     tenant: Uuid,
     customer_id: Uuid,
     store_id: Uuid,
     visit_id: Uuid,
-) -> Result<(), ApiError> {
-    let open: i64 = leads::table
+) -> Result<Uuid, ApiError> {
+    let open: Option<Uuid> = leads::table
         .filter(leads::customer_id.eq(customer_id))
         .filter(leads::state.ne_all(CLOSED_LEAD_STATES))
-        .count()
-        .get_result(c)
-        .await?;
-    if open > 0 {
-        return Ok(());
+        .order(leads::created_at.desc())
+        .select(leads::id)
+        .first(c)
+        .await
+        .optional()?;
+    if let Some(lead) = open {
+        return Ok(lead);
     }
     let lead_id = Uuid::now_v7();
     diesel::insert_into(leads::table)
@@ -444,7 +457,7 @@ async fn open_lead(
         },
     )
     .await?;
-    Ok(())
+    Ok(lead_id)
 }
 
 /// Visit list filters.
@@ -521,7 +534,12 @@ pub struct PhoneQuery {
 pub struct PhoneMatch {
     pub id: Uuid,
     pub name: String,
+    /// The number as stored (E.164).
+    pub phone: String,
+    pub city: Option<String>,
     pub home_store_id: Uuid,
+    /// Whether the caller may open the full profile.
+    pub readable: bool,
     /// Set when the customer is in the trash.
     pub deleted_at: Option<DateTime<Utc>>,
 }
@@ -541,6 +559,7 @@ pub async fn by_phone(
     query: web::Query<PhoneQuery>,
 ) -> Result<web::Json<PhoneMatch>, ApiError> {
     auth.require(Permission::VisitsLog)?;
+    let read = auth.require(Permission::CustomersRead)?;
     let tenant = auth.tenant()?;
     let found = state
         .db
@@ -554,21 +573,26 @@ pub async fn by_phone(
             let phone = super::normalise_phone(&mut v, "phone", &query.phone, &country);
             v.finish()?;
             let phone = phone.ok_or_else(|| ApiError::invalid("phone", "is required"))?;
-            let (id, name, home_store_id, deleted_at) = customer_phones::table
+            let (id, name, city, home_store_id, deleted_at) = customer_phones::table
                 .inner_join(customers::table.on(customers::id.eq(customer_phones::customer_id)))
-                .filter(customer_phones::phone.eq(phone))
+                .filter(customer_phones::phone.eq(&phone))
                 .select((
                     customers::id,
                     customers::name,
+                    customers::city,
                     customers::home_store_id,
                     customers::deleted_at,
                 ))
-                .first::<(Uuid, String, Uuid, Option<DateTime<Utc>>)>(c)
+                .first::<(Uuid, String, Option<String>, Uuid, Option<DateTime<Utc>>)>(c)
                 .await?;
+            let readable = deleted_at.is_none() && visible_row(c, &auth, read, id).await.is_ok();
             Ok(PhoneMatch {
                 id,
                 name,
+                phone,
+                city,
                 home_store_id,
+                readable,
                 deleted_at,
             })
         })

@@ -337,6 +337,7 @@ diesel::table! {
         notes -> Nullable<Text>,
         created_by -> Uuid,
         created_at -> Timestamptz,
+        lead_id -> Nullable<Uuid>,
     }
 }
 

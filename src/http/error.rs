@@ -61,6 +61,8 @@ pub enum ApiError {
     Duplicate {
         detail: String,
         existing_id: uuid::Uuid,
+        /// The input field that clashed, e.g. `phones[1]`.
+        field: String,
     },
     #[error("too many requests")]
     TooManyRequests { retry_after: u64 },
@@ -138,6 +140,9 @@ impl ApiError {
             detail: self.detail(),
             errors: match self {
                 ApiError::Validation(e) => e.clone(),
+                ApiError::Duplicate { field, detail, .. } => {
+                    vec![FieldError::new(field.clone(), detail.clone())]
+                }
                 _ => vec![],
             },
             existing_id: match self {

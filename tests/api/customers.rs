@@ -447,6 +447,7 @@ async fn phones_deduplicate_and_merge_moves_everything() {
     let r = app.post("/api/v1/customers", Some(&admin), body).await;
     r.problem(409);
     assert_eq!(r.body["existing_id"], json!(keep_id));
+    assert_eq!(r.body["errors"][0]["field"], "phones[0]");
 
     let dup = create(&app, T::A, Role::BusinessAdmin, s0).await;
     let dup_id = dup["id"].as_str().unwrap().to_string();
@@ -568,7 +569,8 @@ async fn visits_open_one_lead_and_purchases_count_as_spend() {
             visit(cid.clone(), s0, "design_selected"),
         )
         .await;
-    assert!(r.body["lead_id"].is_null());
+    assert_eq!(r.body["lead_id"], lead);
+    assert_eq!(r.body["lead_opened"], false);
     assert_eq!(app.count("leads").await, leads_before + 1);
     // A purchase opens no lead and adds to the customer's spend.
     let r = app

@@ -1118,6 +1118,7 @@ export interface components {
             scheduled_at: string;
             /** Format: uuid */
             staff_id?: string | null;
+            staff_name?: string | null;
             status: components["schemas"]["AppointmentStatus"];
             /** Format: uuid */
             store_id: string;
@@ -1142,6 +1143,7 @@ export interface components {
         AppointmentStatus: "scheduled" | "confirmed" | "completed" | "cancelled" | "no_show" | "rescheduled";
         /** @description A status change. */
         AppointmentStatusInput: {
+            /** @description Added to the appointment's notes, with the new status. */
             notes?: string | null;
             /** @description `confirmed`, `completed`, `cancelled` or `no_show` (use reschedule to move it). */
             status: components["schemas"]["AppointmentStatus"];
@@ -1626,6 +1628,7 @@ export interface components {
                 scheduled_at: string;
                 /** Format: uuid */
                 staff_id?: string | null;
+                staff_name?: string | null;
                 status: components["schemas"]["AppointmentStatus"];
                 /** Format: uuid */
                 store_id: string;
@@ -1839,9 +1842,12 @@ export interface components {
                 interests: components["schemas"]["Interest"][];
                 /**
                  * Format: uuid
-                 * @description The lead this visit opened (or the customer's open lead it joined).
+                 * @description The lead this visit opened or the customer's open lead it joined
+                 *     (none when something was bought and no lead was open).
                  */
                 lead_id?: string | null;
+                /** @description Whether this visit opened `lead_id` (false: it joined an open lead). */
+                lead_opened: boolean;
                 lead_source: components["schemas"]["LeadSource"];
                 notes?: string | null;
                 reason: components["schemas"]["VisitReason"];
@@ -1855,6 +1861,7 @@ export interface components {
         };
         /** @description Who a phone number belongs to (for logging a visit). */
         PhoneMatch: {
+            city?: string | null;
             /**
              * Format: date-time
              * @description Set when the customer is in the trash.
@@ -1865,6 +1872,10 @@ export interface components {
             /** Format: uuid */
             id: string;
             name: string;
+            /** @description The number as stored (E.164). */
+            phone: string;
+            /** @description Whether the caller may open the full profile. */
+            readable: boolean;
         };
         /** @description A stored photo. */
         Photo: {
@@ -2111,7 +2122,7 @@ export interface components {
             data: Record<string, never>;
             /** Format: uuid */
             id: string;
-            /** @description `visit`, `appointment`, `note`, `lead` or `change`. */
+            /** @description `visit`, `appointment` (at its booking; `data.scheduled_at` is when), `note`, `lead` or `change`. */
             kind: string;
             /** @description A one-line description (reason, purpose, note text, lead state, action). */
             summary: string;
@@ -2212,9 +2223,12 @@ export interface components {
             interests: components["schemas"]["Interest"][];
             /**
              * Format: uuid
-             * @description The lead this visit opened (or the customer's open lead it joined).
+             * @description The lead this visit opened or the customer's open lead it joined
+             *     (none when something was bought and no lead was open).
              */
             lead_id?: string | null;
+            /** @description Whether this visit opened `lead_id` (false: it joined an open lead). */
+            lead_opened: boolean;
             lead_source: components["schemas"]["LeadSource"];
             notes?: string | null;
             reason: components["schemas"]["VisitReason"];
