@@ -1071,37 +1071,84 @@ async fn insert_batch(
         .filter(|r| !r.phones.iter().any(|p| taken.contains(p)))
         .map(|r| (Uuid::now_v7(), r))
         .collect();
-    let values: Vec<_> = rows
-        .iter()
-        .map(|(id, r)| {
-            (
-                customers::id.eq(*id),
-                customers::tenant_id.eq(tenant),
-                customers::name.eq(&r.name),
-                customers::phones.eq(&r.phones),
-                customers::email.eq(&r.email),
-                customers::gender.eq(r.gender),
-                customers::birth_date.eq(r.birth_date),
-                customers::anniversary.eq(r.anniversary),
-                customers::address.eq(&r.address),
-                customers::city.eq(&r.city),
-                customers::area.eq(&r.area),
-                customers::postal_code.eq(&r.postal_code),
-                customers::language.eq(&r.language),
-                customers::community.eq(&r.community),
-                customers::customer_type.eq(r.customer_type),
-                customers::budget_band.eq(r.budget_band),
-                customers::tags.eq(&r.tags),
-                customers::home_store_id.eq(home),
-                customers::created_by.eq(user),
-            )
-        })
-        .collect();
-    diesel::insert_into(customers::table)
-        .values(values)
-        .execute(c)
-        .await?;
-    let ids: Vec<Uuid> = rows.iter().map(|(id, _)| *id).collect();
+    // One INSERT … SELECT over arrays (16 binds, not 16,000), computing each
+    // row's auto tags as it goes in, so no row is rewritten afterwards.
+    let (tags_expr, rule_binds) = crate::segments::auto_tags_expr(c, tenant, true, 19).await?;
+    let sql = format!(
+        "INSERT INTO customers (id, tenant_id, name, phones, email, gender, birth_date,
+           anniversary, address, city, area, postal_code, language, community, customer_type,
+           budget_band, tags, home_store_id, created_by, auto_tags)
+         SELECT customers.id, customers.tenant_id, customers.name, customers.phones,
+           customers.email, customers.gender, customers.birth_date, customers.anniversary,
+           customers.address, customers.city, customers.area, customers.postal_code,
+           customers.language, customers.community, customers.customer_type,
+           customers.budget_band, customers.tags, customers.home_store_id, $3, {tags_expr}
+         FROM (SELECT u.id, $1::uuid AS tenant_id, u.name,
+                 string_to_array(u.phones, ',') AS phones, u.email, u.gender, u.birth_date,
+                 u.anniversary, u.address, u.city, u.area, u.postal_code, u.language,
+                 u.community, u.customer_type, u.budget_band,
+                 string_to_array(u.tags, ',') AS tags, $2::uuid AS home_store_id,
+                 '{{}}'::text[] AS auto_tags, 'general'::text AS tier, '{{}}'::jsonb AS preferences,
+                 '{{}}'::jsonb AS consent, false AS dnd, 0::bigint AS lifetime_value,
+                 NULL::timestamptz AS last_purchase_at, now() AS created_at
+               FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[],
+                 $9::date[], $10::date[], $11::text[], $12::text[], $13::text[], $14::text[],
+                 $15::text[], $16::text[], $17::text[], $18::text[], $19::text[])
+                 AS u(id, name, phones, email, gender, birth_date, anniversary, address, city,
+                      area, postal_code, language, community, customer_type, budget_band, tags)
+              ) AS customers"
+    );
+    type Col<T> = Vec<T>;
+    let text = |f: &dyn Fn(&Clean) -> Option<String>| -> Col<Option<String>> {
+        rows.iter().map(|(_, r)| f(r)).collect()
+    };
+    use diesel::sql_types as st;
+    let q = diesel::sql_query(sql)
+        .into_boxed()
+        .bind::<st::Uuid, _>(tenant)
+        .bind::<st::Uuid, _>(home)
+        .bind::<st::Uuid, _>(user)
+        .bind::<st::Array<st::Uuid>, _>(rows.iter().map(|(id, _)| *id).collect::<Col<Uuid>>())
+        .bind::<st::Array<st::Text>, _>(
+            rows.iter()
+                .map(|(_, r)| r.name.clone())
+                .collect::<Col<String>>(),
+        )
+        .bind::<st::Array<st::Text>, _>(
+            rows.iter()
+                .map(|(_, r)| r.phones.join(","))
+                .collect::<Col<String>>(),
+        )
+        .bind::<st::Array<st::Nullable<st::Text>>, _>(text(&|r| r.email.clone()))
+        .bind::<st::Array<st::Nullable<st::Text>>, _>(text(&|r| r.gender.map(str::to_string)))
+        .bind::<st::Array<st::Nullable<st::Date>>, _>(
+            rows.iter()
+                .map(|(_, r)| r.birth_date)
+                .collect::<Col<Option<NaiveDate>>>(),
+        )
+        .bind::<st::Array<st::Nullable<st::Date>>, _>(
+            rows.iter()
+                .map(|(_, r)| r.anniversary)
+                .collect::<Col<Option<NaiveDate>>>(),
+        )
+        .bind::<st::Array<st::Nullable<st::Text>>, _>(text(&|r| r.address.clone()))
+        .bind::<st::Array<st::Nullable<st::Text>>, _>(text(&|r| r.city.clone()))
+        .bind::<st::Array<st::Nullable<st::Text>>, _>(text(&|r| r.area.clone()))
+        .bind::<st::Array<st::Nullable<st::Text>>, _>(text(&|r| r.postal_code.clone()))
+        .bind::<st::Array<st::Nullable<st::Text>>, _>(text(&|r| r.language.clone()))
+        .bind::<st::Array<st::Nullable<st::Text>>, _>(text(&|r| r.community.clone()))
+        .bind::<st::Array<st::Text>, _>(
+            rows.iter()
+                .map(|(_, r)| r.customer_type.to_string())
+                .collect::<Col<String>>(),
+        )
+        .bind::<st::Array<st::Nullable<st::Text>>, _>(text(&|r| r.budget_band.map(str::to_string)))
+        .bind::<st::Array<st::Text>, _>(
+            rows.iter()
+                .map(|(_, r)| r.tags.join(","))
+                .collect::<Col<String>>(),
+        );
+    crate::segments::bind_all(q, rule_binds).execute(c).await?;
     let phone_rows: Vec<_> = rows
         .iter()
         .flat_map(|(id, r)| {
@@ -1120,7 +1167,6 @@ async fn insert_batch(
             .execute(c)
             .await?;
     }
-    crate::segments::apply_auto_tags(c, tenant, Some(&ids)).await?;
     Ok((rows.len(), batch.len() - rows.len()))
 }
 

@@ -191,7 +191,8 @@ pub async fn context(c: &mut Conn, tenant: Uuid) -> Result<Context, ApiError> {
     })
 }
 
-fn bind_all<'a>(
+/// Binds compiled rule parameters in order.
+pub fn bind_all<'a>(
     mut q: BoxedSqlQuery<'a, Pg, SqlQuery>,
     binds: Vec<Bind>,
 ) -> BoxedSqlQuery<'a, Pg, SqlQuery> {
@@ -245,18 +246,19 @@ pub async fn count(c: &mut Conn, tenant: Uuid, r: &Rule) -> Result<i64, ApiError
     Ok(n.n)
 }
 
-/// Keeps every auto tag (built-in and custom segments) and the spend tier in
-/// step for some customers or, with `None`, the whole tenant. Set-based: one
-/// UPDATE per segment, touching only rows whose membership changed. A tier
-/// is only ever raised automatically, so a VIP set by hand is never demoted.
-pub async fn apply_auto_tags(
+/// The managed tags a customer row (referred to as `customers`) should carry:
+/// an SQL array expression over every tag-keeping segment, with its binds
+/// numbered from `offset + 1`.
+pub async fn auto_tags_expr(
     c: &mut Conn,
     tenant: Uuid,
-    only: Option<&[Uuid]>,
-) -> Result<(), ApiError> {
+    single: bool,
+    offset: usize,
+) -> Result<(String, Vec<Bind>), ApiError> {
     let mut ctx = context(c, tenant).await?;
-    ctx.single = only.is_some();
+    ctx.single = single;
     let custom: Vec<(String, serde_json::Value)> = segments::table
+        .filter(segments::tenant_id.eq(tenant))
         .filter(segments::auto_tag.is_not_null())
         .select((
             diesel::dsl::sql::<st::Text>("segments.auto_tag"),
@@ -273,36 +275,51 @@ pub async fn apply_auto_tags(
             .into_iter()
             .filter_map(|(t, r)| Some((t, serde_json::from_value(r).ok()?))),
     );
-    // One statement computes every managed tag and the tier, and rewrites a
-    // row only when something changed (each rewrite re-indexes the row).
     let mut binds: Vec<Bind> = Vec::new();
     let mut cases = Vec::new();
     for (tag, r) in &tagged {
-        let compiled = compile(r, ctx, 3 + binds.len())?;
+        let compiled = compile(r, ctx, offset + binds.len())?;
         binds.extend(compiled.binds);
         binds.push(Bind::Text(tag.clone()));
         cases.push(format!(
             "CASE WHEN {} THEN ${} END",
             compiled.sql,
-            3 + binds.len()
+            offset + binds.len()
         ));
     }
+    let expr = if cases.is_empty() {
+        "'{}'::text[]".to_string()
+    } else {
+        format!("array_remove(ARRAY[{}]::text[], NULL)", cases.join(", "))
+    };
+    Ok((expr, binds))
+}
+
+/// Keeps every auto tag (built-in and custom segments) and the spend tier in
+/// step for some customers or, with `None`, the whole tenant. One statement
+/// computes everything and rewrites a row only when something changed (each
+/// rewrite re-indexes the row). A tier is only ever raised automatically, so
+/// a VIP set by hand is never demoted.
+pub async fn apply_auto_tags(
+    c: &mut Conn,
+    tenant: Uuid,
+    only: Option<&[Uuid]>,
+) -> Result<(), ApiError> {
+    let (tags, binds) = auto_tags_expr(c, tenant, only.is_some(), 3).await?;
     let only_sql = match only {
         Some(_) => format!(" AND customers.id = ANY(${})", 4 + binds.len()),
         None => String::new(),
     };
     let sql = format!(
         "UPDATE customers AS target SET auto_tags = fresh.tags, tier = fresh.tier
-         FROM (SELECT customers.id,
-                      array_remove(ARRAY[{cases}]::text[], NULL) AS tags,
+         FROM (SELECT customers.id, {tags} AS tags,
                       CASE WHEN customers.lifetime_value >= $2 THEN 'vvip'
                            WHEN customers.lifetime_value >= $3 AND customers.tier = 'general' THEN 'vip'
                            ELSE customers.tier END AS tier
                FROM customers
                WHERE customers.tenant_id = $1 AND customers.deleted_at IS NULL{only_sql}) fresh
          WHERE target.id = fresh.id
-           AND (target.auto_tags IS DISTINCT FROM fresh.tags OR target.tier IS DISTINCT FROM fresh.tier)",
-        cases = if cases.is_empty() { "NULL".into() } else { cases.join(", ") },
+           AND (target.auto_tags IS DISTINCT FROM fresh.tags OR target.tier IS DISTINCT FROM fresh.tier)"
     );
     let q = diesel::sql_query(sql)
         .into_boxed()

@@ -199,6 +199,13 @@ async fn csv_import_validates_reports_and_imports_in_batches() {
         )
         .await;
     assert_eq!(full.body["birth_date"], "1990-12-31");
+    // Rule-kept tags are computed as the rows go in.
+    assert!(
+        full.body["auto_tags"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("new-customer"))
+    );
     assert_eq!(full.body["phones"][0], format!("+91{m1}"));
     // A finished import cannot run again; the record lists it.
     app.post(
