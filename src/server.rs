@@ -55,6 +55,7 @@ impl Database {
         let db = Db::connect(&self.app_url, pool_size)?;
         let role = db::check_runtime_role(&db).await?;
         db::migrate(&self.owner_url, &role).await?;
+        db::warn_if_search_cannot_use_indexes(&db).await;
         Ok(db)
     }
 }

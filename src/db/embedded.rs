@@ -213,8 +213,28 @@ impl EmbeddedPg {
              END $$;"
         ))
         .await?;
-        create_database(&mut conn, database, None).await
+        create_database(&mut conn, database, None).await?;
+        allow_indexes_under_rls(&self.superuser_url(database)).await
     }
+}
+
+/// Under row-level security PostgreSQL uses an index for a condition only if
+/// its functions are `LEAKPROOF` (they cannot reveal rows the policy hides
+/// through an error or a side effect). `LIKE`, array containment and
+/// `lower()` are not marked so, which would turn every customer search into a
+/// full scan. They leak nothing about other rows — an error depends only on
+/// the pattern the caller sent — so Karat marks them in its database. Needs a
+/// superuser; with an external database run this once (see the README).
+pub const LEAKPROOF_SQL: &str = "ALTER FUNCTION textlike(text, text) LEAKPROOF;
+ALTER FUNCTION arraycontains(anyarray, anyarray) LEAKPROOF;
+ALTER FUNCTION arrayoverlap(anyarray, anyarray) LEAKPROOF;
+ALTER FUNCTION lower(text) LEAKPROOF;";
+
+/// Applies [`LEAKPROOF_SQL`] in the database at `superuser_url`.
+pub async fn allow_indexes_under_rls(superuser_url: &str) -> anyhow::Result<()> {
+    let mut conn = AsyncPgConnection::establish(superuser_url).await?;
+    conn.batch_execute(LEAKPROOF_SQL).await?;
+    Ok(())
 }
 
 /// `CREATE DATABASE` owned by the owner role, optionally from a template; no-op if it exists.

@@ -181,6 +181,36 @@ async fn grant_app_role(mut conn: AsyncPgConnection, app_role: &str) -> anyhow::
     Ok(())
 }
 
+/// Logs how to fix it when the operators customer search relies on are not
+/// `LEAKPROOF` (an external database set up without the README's step):
+/// search still works, but scans instead of using its indexes.
+pub async fn warn_if_search_cannot_use_indexes(db: &Db) {
+    #[derive(QueryableByName)]
+    struct Flag {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        ok: bool,
+    }
+    let flag = db
+        .with_conn(async |c| {
+            Ok(diesel::sql_query(
+                "SELECT bool_and(proleakproof) AS ok FROM pg_proc
+                 WHERE oid IN ('textlike(text,text)'::regprocedure,
+                               'arraycontains(anyarray,anyarray)'::regprocedure,
+                               'arrayoverlap(anyarray,anyarray)'::regprocedure,
+                               'lower(text)'::regprocedure)",
+            )
+            .get_result::<Flag>(c)
+            .await?)
+        })
+        .await;
+    if let Ok(Flag { ok: false }) = flag {
+        tracing::warn!(
+            "customer search and tag filters will scan instead of using their indexes; as a superuser, run in this database:\n{}",
+            embedded::LEAKPROOF_SQL
+        );
+    }
+}
+
 /// The newest migration version compiled in, and whether the database has it.
 pub async fn migrations_current(conn: &mut Conn) -> Result<bool, ApiError> {
     use diesel::migration::MigrationSource;

@@ -129,6 +129,9 @@ fn cluster() -> &'static Cluster {
                     embedded::create_database(&mut su, &building, None)
                         .await
                         .unwrap();
+                    embedded::allow_indexes_under_rls(&pg.superuser_url(&building))
+                        .await
+                        .unwrap();
                     karat::db::migrate(
                         &pg.url(embedded::OWNER_ROLE, &building),
                         embedded::APP_ROLE,
