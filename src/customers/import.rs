@@ -20,10 +20,10 @@ use crate::auth::rbac::{Permission, Scope};
 use crate::db::Conn;
 use crate::db::schema::{customer_imports, customer_phones, customers, stores, tenants};
 use crate::http::error::{ApiError, Problem};
+use crate::http::export::{self as exports, Format};
 use crate::http::extract::{Json, Page, PageParams, Validator};
 use crate::jobs::{self, NewJob};
 use crate::realtime::events::{Audience, emit};
-use crate::segments::neutralise;
 use crate::state::AppState;
 
 /// Largest file accepted.
@@ -1260,26 +1260,25 @@ const EXPORT_COLUMNS: [&str; 16] = [
     "created_at",
 ];
 
-fn export_cells(r: &CustomerRow) -> [String; 16] {
-    let d = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    let s = |s: &Option<String>| s.clone().unwrap_or_default();
-    [
-        r.id.to_string(),
-        r.name.clone(),
-        <[String]>::first(&r.phones).cloned().unwrap_or_default(),
-        r.phones.get(1).cloned().unwrap_or_default(),
-        s(&r.email),
-        s(&r.gender),
+fn export_cells(r: CustomerRow) -> Vec<Option<String>> {
+    let d = |d: Option<NaiveDate>| d.map(|d| d.to_string());
+    vec![
+        Some(r.id.to_string()),
+        Some(r.name),
+        <[String]>::first(&r.phones).cloned(),
+        r.phones.get(1).cloned(),
+        r.email,
+        r.gender,
         d(r.birth_date),
         d(r.anniversary),
-        s(&r.city),
-        s(&r.area),
-        s(&r.postal_code),
-        s(&r.language),
-        r.tier.clone(),
-        r.tags.join(", "),
-        r.home_store_id.to_string(),
-        r.created_at.to_rfc3339(),
+        r.city,
+        r.area,
+        r.postal_code,
+        r.language,
+        Some(r.tier),
+        Some(r.tags.join(", ")),
+        Some(r.home_store_id.to_string()),
+        Some(r.created_at.to_rfc3339()),
     ]
 }
 
@@ -1300,11 +1299,7 @@ pub async fn export(
     range: web::Query<ExportRange>,
 ) -> Result<HttpResponse, ApiError> {
     let (scope, tenant) = require(&auth)?;
-    let json_lines = match range.format.as_deref() {
-        None | Some("csv") => false,
-        Some("json") => true,
-        Some(_) => return Err(ApiError::invalid("format", "must be csv or json")),
-    };
+    let format = Format::parse(range.format.as_deref())?;
     let mut v = Validator::default();
     v.opt_text("q", filter.q.as_deref(), 100)
         .opt_text("tag", filter.tag.as_deref(), 40)
@@ -1327,98 +1322,44 @@ pub async fn export(
             .await
         })
         .await?;
-    let db = state.db.clone();
-    let filter = std::sync::Arc::new(filter.into_inner());
+    let (db, filter) = (state.db.clone(), std::sync::Arc::new(filter.into_inner()));
     let (from, to) = (range.from, range.to);
-    let header = (!json_lines).then(|| format!("{}\r\n", EXPORT_COLUMNS.join(",")));
-    let stream =
-        futures_util::stream::unfold((Some(None::<Uuid>), header), move |(cursor, header)| {
-            let (db, auth, filter) = (db.clone(), auth.clone(), filter.clone());
-            async move {
-                if let Some(h) = header {
-                    return Some((Ok::<_, ApiError>(web::Bytes::from(h)), (cursor, None)));
-                }
-                let after = cursor?;
-                let rows = db
-                    .tenant_tx(tenant, auth.user_id, async |c| {
-                        let mut q = customers::table
-                            .filter(customers::deleted_at.is_null())
-                            .select(CustomerRow::as_select())
-                            .into_boxed();
-                        q = scoped(q, &auth, scope);
-                        q = super::apply_filter(q, &filter);
-                        if let Some(f) = from {
-                            q = q.filter(customers::created_at.ge(f));
-                        }
-                        if let Some(t) = to {
-                            q = q.filter(customers::created_at.lt(t));
-                        }
-                        if let Some(a) = after {
-                            q = q.filter(customers::id.lt(a));
-                        }
-                        let rows: Vec<CustomerRow> = q
-                            .order(customers::id.desc())
-                            .limit(BATCH as i64)
-                            .load(c)
-                            .await?;
-                        Ok(rows)
-                    })
-                    .await;
-                let rows = match rows {
-                    Ok(r) => r,
-                    Err(e) => {
-                        tracing::error!(error = ?e, "customer export failed mid-stream");
-                        return Some((Err(e), (None, None)));
+    let body = exports::stream(format, &EXPORT_COLUMNS, BATCH, move |after| {
+        let (db, auth, filter) = (db.clone(), auth.clone(), filter.clone());
+        async move {
+            let rows = db
+                .tenant_tx(tenant, auth.user_id, async |c| {
+                    let mut q = customers::table
+                        .filter(customers::deleted_at.is_null())
+                        .select(CustomerRow::as_select())
+                        .into_boxed();
+                    q = scoped(q, &auth, scope);
+                    q = super::apply_filter(q, &filter);
+                    if let Some(f) = from {
+                        q = q.filter(customers::created_at.ge(f));
                     }
-                };
-                let next = (rows.len() == BATCH).then(|| rows.last().map(|r| r.id));
-                let mut out = Vec::new();
-                if json_lines {
-                    for r in &rows {
-                        let cells = export_cells(r);
-                        let obj: serde_json::Map<String, serde_json::Value> = EXPORT_COLUMNS
-                            .iter()
-                            .zip(cells)
-                            .map(|(k, v)| (k.to_string(), json!(v)))
-                            .collect();
-                        out.extend_from_slice(
-                            serde_json::Value::Object(obj).to_string().as_bytes(),
-                        );
-                        out.push(b'\n');
+                    if let Some(t) = to {
+                        q = q.filter(customers::created_at.lt(t));
                     }
-                } else {
-                    let mut w = csv::WriterBuilder::new()
-                        .terminator(csv::Terminator::CRLF)
-                        .from_writer(&mut out);
-                    for r in &rows {
-                        let cells = export_cells(r).map(|c| neutralise(&c));
-                        if w.write_record(&cells).is_err() {
-                            break;
-                        }
+                    if let Some(a) = after {
+                        q = q.filter(customers::id.lt(a));
                     }
-                    drop(w);
-                }
-                if out.is_empty() && next.is_none() {
-                    return None;
-                }
-                Some((Ok(web::Bytes::from(out)), (next.flatten().map(Some), None)))
-            }
-        });
-    let (ct, ext) = if json_lines {
-        ("application/x-ndjson", "jsonl")
-    } else {
-        ("text/csv; charset=utf-8", "csv")
-    };
-    Ok(HttpResponse::Ok()
-        .content_type(ct)
-        .insert_header((
-            "content-disposition",
-            format!(
-                "attachment; filename=\"customers-{}.{ext}\"",
-                Utc::now().format("%Y-%m-%d")
-            ),
-        ))
-        .streaming(stream))
+                    let rows: Vec<CustomerRow> = q
+                        .order(customers::id.desc())
+                        .limit(BATCH as i64)
+                        .load(c)
+                        .await?;
+                    Ok(rows)
+                })
+                .await?;
+            let last = rows.last().map(|r| r.id);
+            Ok((rows.into_iter().map(export_cells).collect(), last))
+        }
+    });
+    Ok(format.respond(
+        &format!("customers-{}", Utc::now().format("%Y-%m-%d")),
+        body,
+    ))
 }
 
 #[cfg(test)]

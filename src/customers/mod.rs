@@ -700,6 +700,32 @@ pub struct CustomerFilter {
     pub store_id: Option<Uuid>,
 }
 
+/// The E.164 numbers a typed whole phone number can be: as given with `+`,
+/// or national in any of the countries we serve. `None` for anything shorter
+/// than ten digits (searched as a fragment instead).
+fn full_phone_candidates(needle: &str) -> Option<Vec<String>> {
+    let digits = needle.strip_prefix('+').unwrap_or(needle);
+    if !(10..=15).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let mut out = vec![format!("+{digits}")];
+    if !needle.starts_with('+') {
+        let national = digits.trim_start_matches('0');
+        for country in [
+            "IN", "US", "GB", "AE", "SG", "AU", "NZ", "MY", "SA", "QA", "KW", "OM", "BH", "NP",
+            "LK", "BD",
+        ] {
+            if let Some(cc) = calling_code(country) {
+                let p = format!("+{cc}{national}");
+                if p.len() <= 16 && !out.contains(&p) {
+                    out.push(p);
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
 /// Search text as stored in `search_doc`: lower-case, and a phone fragment
 /// without its spaces and dashes.
 fn search_needle(q: &str) -> String {
@@ -721,8 +747,23 @@ pub fn apply_filter<'a, ST: 'static>(
     filter: &CustomerFilter,
 ) -> customers::BoxedQuery<'a, Pg, ST> {
     if let Some(text) = filter.q.as_deref().filter(|t| !t.trim().is_empty()) {
-        let pattern = crate::http::extract::contains_pattern(&search_needle(text));
-        q = q.filter(customers::search_doc.like(pattern));
+        let needle = search_needle(text);
+        match full_phone_candidates(&needle) {
+            // A whole number: an exact lookup (digit trigrams are too common to be selective).
+            Some(phones) => {
+                q = q.filter(
+                    customers::id.eq_any(
+                        customer_phones::table
+                            .filter(customer_phones::phone.eq_any(phones))
+                            .select(customer_phones::customer_id),
+                    ),
+                )
+            }
+            None => {
+                let pattern = crate::http::extract::contains_pattern(&needle);
+                q = q.filter(customers::search_doc.like(pattern));
+            }
+        }
     }
     if let Some(t) = &filter.tag {
         let t = vec![t.trim().to_lowercase()];
@@ -1533,6 +1574,19 @@ mod tests {
         assert!(v.finish().is_ok());
         normalise_phone(&mut v, "p", "12345", "IN");
         assert!(v.finish().is_err());
+    }
+
+    #[test]
+    fn whole_numbers_are_looked_up_exactly() {
+        let c = full_phone_candidates("9845012345").unwrap();
+        assert!(c.contains(&"+919845012345".to_string()));
+        assert!(c.contains(&"+19845012345".to_string()));
+        assert_eq!(
+            full_phone_candidates("+919845012345").unwrap(),
+            vec!["+919845012345"]
+        );
+        assert_eq!(full_phone_candidates("45012"), None);
+        assert_eq!(full_phone_candidates("lakshmi"), None);
     }
 
     #[test]

@@ -616,6 +616,21 @@ pub struct Photo {
     pub created_at: DateTime<Utc>,
 }
 
+/// 409 when the interest already has its five photos.
+async fn room_for_photo(c: &mut Conn, interest: Uuid) -> Result<(), ApiError> {
+    let n: i64 = interest_photos::table
+        .filter(interest_photos::interest_id.eq(interest))
+        .count()
+        .get_result(c)
+        .await?;
+    if n >= MAX_PHOTOS {
+        return Err(ApiError::Conflict(
+            "An interest has at most 5 photos.".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// The visit's store for an interest, if the caller may log visits there.
 async fn interest_store(
     c: &mut Conn,
@@ -690,16 +705,7 @@ pub async fn upload_photo(
         .db
         .tenant_tx(tenant, auth.user_id, async |c| {
             let store = interest_store(c, &auth, scope, interest).await?;
-            let n: i64 = interest_photos::table
-                .filter(interest_photos::interest_id.eq(interest))
-                .count()
-                .get_result(c)
-                .await?;
-            if n >= MAX_PHOTOS {
-                return Err(ApiError::Conflict(
-                    "An interest has at most 5 photos.".into(),
-                ));
-            }
+            room_for_photo(c, interest).await?;
             Ok(store)
         })
         .await?;
@@ -711,16 +717,7 @@ pub async fn upload_photo(
     let saved = state
         .db
         .tenant_tx(tenant, auth.user_id, async |c| {
-            let n: i64 = interest_photos::table
-                .filter(interest_photos::interest_id.eq(interest))
-                .count()
-                .get_result(c)
-                .await?;
-            if n >= MAX_PHOTOS {
-                return Err(ApiError::Conflict(
-                    "An interest has at most 5 photos.".into(),
-                ));
-            }
+            room_for_photo(c, interest).await?;
             let photo: Photo = diesel::insert_into(interest_photos::table)
                 .values((
                     interest_photos::id.eq(photo_id),

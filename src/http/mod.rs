@@ -1,6 +1,7 @@
 //! The HTTP layer: app factory, middleware, health, metrics, docs.
 
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod metrics;
 pub mod openapi;

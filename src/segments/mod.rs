@@ -22,6 +22,7 @@ use crate::customers::model::{CustomerSummary, Tier};
 use crate::db::Conn;
 use crate::db::schema::{segments, tenants};
 use crate::http::error::{ApiError, Problem};
+use crate::http::export::{self as exports, Format};
 use crate::http::extract::{Json, Page, PageParams, Validator};
 use crate::state::AppState;
 use rule::{Bind, Context, Rule, compile};
@@ -842,17 +843,8 @@ pub struct ExportParams {
     pub days: Option<i64>,
 }
 
-/// A spreadsheet cannot run what it reads: text starting with `= + - @`
-/// (or a tab or carriage return) gets a leading apostrophe.
-pub fn neutralise(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    }
-}
-
-const EXPORT_BATCH: i64 = 1000;
+const EXPORT_BATCH: usize = 1000;
+const CAMPAIGN_COLUMNS: [&str; 6] = ["name", "phone", "email", "city", "language", "tier"];
 
 /// Export a segment as a campaign list: only customers who consented to the
 /// channel, streamed in batches (a million rows never sit in memory).
@@ -871,11 +863,7 @@ pub async fn export(
 ) -> Result<HttpResponse, ApiError> {
     let tenant = require(&auth)?;
     let days = DaysParam { days: params.days }.get()?;
-    let json_lines = match params.format.as_deref() {
-        None | Some("csv") => false,
-        Some("json") => true,
-        Some(_) => return Err(ApiError::invalid("format", "must be csv or json")),
-    };
+    let format = Format::parse(params.format.as_deref())?;
     let channel = params.channel;
     let id = id.into_inner();
     let segment = state
@@ -897,91 +885,38 @@ pub async fn export(
             Ok(s)
         })
         .await?;
-    let db = state.db.clone();
-    let user = auth.user_id;
-    let header = (!json_lines).then(|| "name,phone,email,city,language,tier\r\n".to_string());
-    let rule = segment.rule.clone();
-    let stream = futures_util::stream::unfold(
-        (Some(None::<Uuid>), header),
-        move |(cursor, header)| {
-            let (db, rule) = (db.clone(), rule.clone());
-            async move {
-                if let Some(h) = header {
-                    return Some((Ok::<_, ApiError>(web::Bytes::from(h)), (cursor, None)));
-                }
-                let after = cursor?;
-                let rows = db
-                    .tenant_tx(tenant, user, async |c| {
-                        members_batch(c, tenant, &rule, Some(channel), after, EXPORT_BATCH).await
-                    })
-                    .await;
-                let rows = match rows {
-                    Ok(r) => r,
-                    Err(e) => {
-                        tracing::error!(error = ?e, "segment export failed mid-stream");
-                        return Some((Err(e), (None, None)));
-                    }
-                };
-                let next = (rows.len() as i64 == EXPORT_BATCH).then(|| rows.last().map(|r| r.id));
-                let mut out = Vec::new();
-                if json_lines {
-                    for r in &rows {
-                        let line = json!({"id": r.id, "name": r.name, "phone": r.phone, "email": r.email, "city": r.city, "language": r.language, "tier": r.tier});
-                        out.extend_from_slice(line.to_string().as_bytes());
-                        out.push(b'\n');
-                    }
-                } else {
-                    let mut w = csv::WriterBuilder::new()
-                        .terminator(csv::Terminator::CRLF)
-                        .from_writer(&mut out);
-                    for r in &rows {
-                        let cells = [
-                            neutralise(&r.name),
-                            neutralise(&r.phone),
-                            neutralise(r.email.as_deref().unwrap_or("")),
-                            neutralise(r.city.as_deref().unwrap_or("")),
-                            neutralise(r.language.as_deref().unwrap_or("")),
-                            r.tier.clone(),
-                        ];
-                        if w.write_record(&cells).is_err() {
-                            break;
-                        }
-                    }
-                    drop(w);
-                }
-                if out.is_empty() && next.is_none() {
-                    return None;
-                }
-                Some((Ok(web::Bytes::from(out)), (next.flatten().map(Some), None)))
-            }
-        },
-    );
-    let (ct, ext) = if json_lines {
-        ("application/x-ndjson", "jsonl")
-    } else {
-        ("text/csv; charset=utf-8", "csv")
-    };
-    Ok(HttpResponse::Ok()
-        .content_type(ct)
-        .insert_header((
-            "content-disposition",
-            format!("attachment; filename=\"segment-{}.{ext}\"", segment.id),
-        ))
-        .streaming(stream))
+    let (db, user, rule) = (state.db.clone(), auth.user_id, segment.rule.clone());
+    let body = exports::stream(format, &CAMPAIGN_COLUMNS, EXPORT_BATCH, move |after| {
+        let (db, rule) = (db.clone(), rule.clone());
+        async move {
+            let rows = db
+                .tenant_tx(tenant, user, async |c| {
+                    members_batch(c, tenant, &rule, Some(channel), after, EXPORT_BATCH as i64).await
+                })
+                .await?;
+            let last = rows.last().map(|r| r.id);
+            let cells = rows
+                .into_iter()
+                .map(|r| {
+                    vec![
+                        Some(r.name),
+                        Some(r.phone),
+                        r.email,
+                        r.city,
+                        r.language,
+                        Some(r.tier),
+                    ]
+                })
+                .collect();
+            Ok((cells, last))
+        }
+    });
+    Ok(format.respond(&format!("segment-{}", segment.id), body))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formulas_are_neutralised() {
-        assert_eq!(neutralise("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
-        assert_eq!(neutralise("+919845012345"), "'+919845012345");
-        assert_eq!(neutralise("-2+3"), "'-2+3");
-        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(neutralise("Lakshmi"), "Lakshmi");
-    }
 
     #[test]
     fn builtins_compile() {

@@ -222,6 +222,23 @@ impl Drop for TestDb {
     }
 }
 
+/// Every role, in the order role-matrix tests list expectations.
+pub const ROLES: [Role; 6] = [
+    Role::PlatformAdmin,
+    Role::BusinessAdmin,
+    Role::Manager,
+    Role::SalesRep,
+    Role::Telecaller,
+    Role::Marketing,
+];
+
+/// A fresh Indian mobile number (10 digits, no country code), unique enough
+/// for parallel tests.
+pub fn mobile() -> String {
+    let n = u64::from_le_bytes(Uuid::new_v4().as_bytes()[..8].try_into().unwrap()) % 1_000_000_000;
+    format!("7{n:09}")
+}
+
 /// A seeded tenant.
 #[derive(Clone)]
 pub struct TenantFx {

@@ -7,27 +7,12 @@ use karat::auth::rbac::Role;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::common::{T, TestApp};
-
-const ROLES: [Role; 6] = [
-    Role::PlatformAdmin,
-    Role::BusinessAdmin,
-    Role::Manager,
-    Role::SalesRep,
-    Role::Telecaller,
-    Role::Marketing,
-];
-
-/// A fresh valid Indian mobile number.
-fn phone() -> String {
-    let n = u64::from_le_bytes(Uuid::new_v4().as_bytes()[..8].try_into().unwrap()) % 1_000_000_000;
-    format!("+919{n:09}")
-}
+use crate::common::{ROLES, T, TestApp, mobile};
 
 fn customer(name: &str, store: Uuid) -> Value {
     json!({
         "name": name,
-        "phones": [phone()],
+        "phones": [format!("+91{}", mobile())],
         "email": format!("{}@example.in", Uuid::new_v4().simple()),
         "city": "Chennai",
         "birth_date": "1988-02-29",

@@ -8,21 +8,7 @@ use karat::auth::rbac::Role;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::common::{Res, T, TestApp};
-
-const ROLES: [Role; 6] = [
-    Role::PlatformAdmin,
-    Role::BusinessAdmin,
-    Role::Manager,
-    Role::SalesRep,
-    Role::Telecaller,
-    Role::Marketing,
-];
-
-fn mobile() -> String {
-    let n = u64::from_le_bytes(Uuid::new_v4().as_bytes()[..8].try_into().unwrap()) % 1_000_000_000;
-    format!("7{n:09}")
-}
+use crate::common::{ROLES, Res, T, TestApp, mobile};
 
 async fn upload(app: &TestApp, token: &str, name: &str, ct: &str, body: Vec<u8>) -> Res {
     app.raw(

@@ -7,25 +7,11 @@ use karat::auth::rbac::Role;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::common::{T, TestApp};
-
-const ROLES: [Role; 6] = [
-    Role::PlatformAdmin,
-    Role::BusinessAdmin,
-    Role::Manager,
-    Role::SalesRep,
-    Role::Telecaller,
-    Role::Marketing,
-];
-
-fn phone() -> String {
-    let n = u64::from_le_bytes(Uuid::new_v4().as_bytes()[..8].try_into().unwrap()) % 1_000_000_000;
-    format!("+918{n:09}")
-}
+use crate::common::{ROLES, T, TestApp, mobile};
 
 async fn customer(app: &TestApp, name: &str, extra: Value) -> String {
     let admin = app.token(T::A, Role::BusinessAdmin).await;
-    let mut body = json!({"name": name, "phones": [phone()], "home_store_id": app.a.stores[0]});
+    let mut body = json!({"name": name, "phones": [format!("+91{}", mobile())], "home_store_id": app.a.stores[0]});
     for (k, v) in extra.as_object().unwrap() {
         body[k] = v.clone();
     }
@@ -317,7 +303,7 @@ async fn campaign_lists_respect_consent_and_neutralise_formulas() {
     let lines: Vec<&str> = body.lines().collect();
     assert_eq!(lines[0], "name,phone,email,city,language,tier");
     assert_eq!(lines.len(), 2, "{body}");
-    assert!(lines[1].starts_with("'=cmd|' /C calc'!A0,'+918"), "{body}");
+    assert!(lines[1].starts_with("'=cmd|' /C calc'!A0,'+91"), "{body}");
     let mut resp = app
         .client
         .get(format!(

@@ -4,16 +4,7 @@ use awc::http::Method;
 use karat::auth::rbac::Role;
 use serde_json::{Value, json};
 
-use crate::common::{T, TestApp};
-
-const ROLES: [Role; 6] = [
-    Role::PlatformAdmin,
-    Role::BusinessAdmin,
-    Role::Manager,
-    Role::SalesRep,
-    Role::Telecaller,
-    Role::Marketing,
-];
+use crate::common::{ROLES, T, TestApp};
 
 fn unique(tag: &str) -> String {
     format!("{tag}-{}", &uuid::Uuid::new_v4().simple().to_string()[..8])
