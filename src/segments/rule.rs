@@ -157,8 +157,11 @@ impl Compiler {
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok(format!("({})", parts.join(joiner)))
             }
+            // Conditions are plain predicates (an unknown value is NULL, so
+            // not matched, and indexes stay usable); only a negation has to
+            // turn NULL into false first.
             Rule::Not { not } => Ok(format!(
-                "(NOT {})",
+                "(NOT coalesce({}, false))",
                 self.rule(not, &format!("{path}.not"), depth + 1)?
             )),
             Rule::Condition(c) => self.condition(c, path),
@@ -206,8 +209,11 @@ impl Compiler {
                     "eq" | "ne" => {
                         let v = self.text(&c.value, &vpath)?.to_lowercase();
                         let p = self.bind(Bind::Text(v));
-                        let cmp = if op == "eq" { "=" } else { "<>" };
-                        Ok(format!("coalesce(lower({col}) {cmp} {p}, {})", op == "ne"))
+                        Ok(if op == "eq" {
+                            format!("(lower({col}) = {p})")
+                        } else {
+                            format!("({col} IS NULL OR lower({col}) <> {p})")
+                        })
                     }
                     "in" | "not_in" => {
                         let v = self.texts(&c.value, &vpath)?;
@@ -224,38 +230,35 @@ impl Compiler {
                     "contains" => {
                         let v = self.text(&c.value, &vpath)?;
                         let p = self.bind(Bind::Text(crate::http::extract::contains_pattern(&v)));
-                        Ok(format!("coalesce({col} ILIKE {p}, false)"))
+                        Ok(format!("({col} ILIKE {p})"))
                     }
                     "is_null" => Ok(format!("({col} IS NULL)")),
                     "is_not_null" => Ok(format!("({col} IS NOT NULL)")),
                     _ => Err(bad_op()),
                 }
             }
-            "tags" => {
-                let all = "(customers.tags || customers.auto_tags)";
-                match op {
-                    "has" => {
-                        let v = self.text(&c.value, &vpath)?.to_lowercase();
-                        let p = self.bind(Bind::TextArray(vec![v]));
-                        Ok(format!(
-                            "(customers.tags @> {p} OR customers.auto_tags @> {p})"
-                        ))
-                    }
-                    "has_any" | "has_none" => {
-                        let v = self.texts(&c.value, &vpath)?;
-                        let p = self.bind(Bind::TextArray(
-                            v.iter().map(|s| s.to_lowercase()).collect(),
-                        ));
-                        let sql = format!("({all} && {p})");
-                        Ok(if op == "has_any" {
-                            sql
-                        } else {
-                            format!("(NOT {sql})")
-                        })
-                    }
-                    _ => Err(bad_op()),
+            "tags" => match op {
+                "has" => {
+                    let v = self.text(&c.value, &vpath)?.to_lowercase();
+                    let p = self.bind(Bind::TextArray(vec![v]));
+                    Ok(format!(
+                        "(customers.tags @> {p} OR customers.auto_tags @> {p})"
+                    ))
                 }
-            }
+                "has_any" | "has_none" => {
+                    let v = self.texts(&c.value, &vpath)?;
+                    let p = self.bind(Bind::TextArray(
+                        v.iter().map(|s| s.to_lowercase()).collect(),
+                    ));
+                    let sql = format!("(customers.tags && {p} OR customers.auto_tags && {p})");
+                    Ok(if op == "has_any" {
+                        sql
+                    } else {
+                        format!("(NOT {sql})")
+                    })
+                }
+                _ => Err(bad_op()),
+            },
             f @ ("metals" | "stones" | "categories" | "styles") => {
                 let v = match op {
                     "has" => vec![self.text(&c.value, &vpath)?],
@@ -291,7 +294,7 @@ impl Compiler {
                         let d = self.days(&c.value, &vpath, 36_500)?;
                         let p = self.bind(Bind::Time(self.ctx.now - Duration::days(d)));
                         let cmp = if op == "within_last_days" { ">=" } else { "<" };
-                        Ok(format!("coalesce({col} {cmp} {p}, false)"))
+                        Ok(format!("({col} {cmp} {p})"))
                     }
                     "is_null" => Ok(format!("({col} IS NULL)")),
                     "is_not_null" => Ok(format!("({col} IS NOT NULL)")),
@@ -309,12 +312,9 @@ impl Compiler {
                 };
                 Ok(match f {
                     "birthday" => {
-                        format!("coalesce({} = ANY({p}), false)", md("customers.birth_date"))
+                        format!("({} = ANY({p}))", md("customers.birth_date"))
                     }
-                    "anniversary" => format!(
-                        "coalesce({} = ANY({p}), false)",
-                        md("customers.anniversary")
-                    ),
+                    "anniversary" => format!("({} = ANY({p}))", md("customers.anniversary")),
                     "family_birthday" => format!(
                         "EXISTS (SELECT 1 FROM customer_family f WHERE f.customer_id = customers.id AND {} = ANY({p}))",
                         md("f.birth_date")
