@@ -1,7 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router';
 import { RequireAuth, RequirePermission, Splash } from './auth/guards';
-import { PERMISSIONS, canReadAccessLog } from './lib/nav';
+import { PERMISSIONS, canImportExport, canReadAccessLog } from './lib/nav';
 
 // Every page is its own chunk: the first load carries only the shell it needs.
 const AppShell = lazy(() => import('./components/AppShell').then((m) => ({ default: m.AppShell })));
@@ -24,6 +24,12 @@ const NewCustomerPage = lazy(() => import('./pages/customers/CustomerFormPage').
 const EditCustomerPage = lazy(() => import('./pages/customers/CustomerFormPage').then((m) => ({ default: m.EditCustomerPage })));
 const TrashPage = lazy(() => import('./pages/customers/TrashPage'));
 const LogVisitPage = lazy(() => import('./pages/visits/LogVisitPage'));
+const ImportPage = lazy(() => import('./pages/customers/ImportPage'));
+const ImportRecordPage = lazy(() => import('./pages/customers/ImportRecordPage'));
+const SegmentsPage = lazy(() => import('./pages/segments/SegmentsPage'));
+const SegmentPage = lazy(() => import('./pages/segments/SegmentPage'));
+const NewSegmentPage = lazy(() => import('./pages/segments/SegmentEditPage').then((m) => ({ default: m.NewSegmentPage })));
+const EditSegmentPage = lazy(() => import('./pages/segments/SegmentEditPage').then((m) => ({ default: m.EditSegmentPage })));
 const AccessLogPage = lazy(() => import('./pages/admin/AccessLogPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
@@ -81,6 +87,22 @@ export function App() {
             }
           />
           <Route
+            path="customers/import"
+            element={
+              <RequirePermission permission={canImportExport}>
+                <ImportPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="customers/imports/:id"
+            element={
+              <RequirePermission permission={canImportExport}>
+                <ImportRecordPage />
+              </RequirePermission>
+            }
+          />
+          <Route
             path="customers/:id"
             element={
               <RequirePermission permission={PERMISSIONS.customersRead}>
@@ -101,6 +123,38 @@ export function App() {
             element={
               <RequirePermission permission={PERMISSIONS.visitsLog}>
                 <LogVisitPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="segments"
+            element={
+              <RequirePermission permission={PERMISSIONS.campaignsManage}>
+                <SegmentsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="segments/new"
+            element={
+              <RequirePermission permission={PERMISSIONS.campaignsManage}>
+                <NewSegmentPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="segments/:id"
+            element={
+              <RequirePermission permission={PERMISSIONS.campaignsManage}>
+                <SegmentPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="segments/:id/edit"
+            element={
+              <RequirePermission permission={PERMISSIONS.campaignsManage}>
+                <EditSegmentPage />
               </RequirePermission>
             }
           />

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiClient, buildQuery, type LockFn } from './client';
+import { ApiClient, buildQuery, filenameFromDisposition, type LockFn } from './client';
 import { ApiError } from './problem';
 import { MemoryStorage, REFRESH_TOKEN_KEY, TokenStore } from './tokens';
 
@@ -57,6 +57,12 @@ function fakeServer(opts: { refreshDelay?: number; delays?: Record<string, numbe
     const delay = opts.delays?.[path];
     if (delay) await new Promise((r) => setTimeout(r, delay));
     if (auth !== `Bearer ${validAccess}`) return json(401, { type: 'about:blank', title: 'Unauthorized', status: 401 });
+    if (path.startsWith('/files/')) {
+      return new Response('name,phone\r\n', {
+        status: 200,
+        headers: { 'Content-Type': 'text/csv', 'Content-Disposition': `attachment; filename="${path.slice(7)}.csv"` },
+      });
+    }
     return json(200, { path, ok: true });
   });
   return {
@@ -255,6 +261,61 @@ describe('ApiClient auth', () => {
     const err = (await client.post('/stores', {}).catch((e: unknown) => e)) as ApiError;
     expect(err.status).toBe(422);
     expect(err.fieldErrors()).toEqual({ code: 'already used' });
+  });
+});
+
+describe('files', () => {
+  function signedIn(fetchFn: ReturnType<typeof vi.fn>) {
+    const tokens = new TokenStore(new MemoryStorage());
+    tokens.set({ access_token: 'A', refresh_token: 'R', expires_in: 900 });
+    return new ApiClient({ tokens, fetch: fetchFn as unknown as typeof fetch, lock: noLock });
+  }
+
+  it('uploads a file as the raw body with its own Content-Type', async () => {
+    const fetchFn = vi.fn().mockResolvedValueOnce(json(201, { id: 'i1' }));
+    const client = signedIn(fetchFn);
+    const file = new Blob(['Customer Name,Mobile No\n'], { type: 'application/vnd.ms-excel' });
+    await expect(client.upload('/customers/imports', file, 'text/csv', { filename: 'a b.csv' })).resolves.toEqual({ id: 'i1' });
+    const [url, init] = fetchFn.mock.calls[0] as [string, RequestInit];
+    expect(url).toBe('/api/v1/customers/imports?filename=a+b.csv');
+    expect(init.method).toBe('POST');
+    expect(init.body).toBe(file);
+    expect((init.headers as Record<string, string>)['Content-Type']).toBe('text/csv');
+    expect((init.headers as Record<string, string>).Authorization).toBe('Bearer A');
+  });
+
+  it('downloads a file with the bearer token, refreshing once on 401, with the server’s file name', async () => {
+    const { client, server } = setup();
+    await client.login('a', 'b');
+    server.expireAccess();
+    const d = await client.download('/files/segment-vip', { channel: 'sms' });
+    expect(await d.blob.text()).toBe('name,phone\r\n');
+    expect(d.filename).toBe('segment-vip.csv');
+    expect(server.calls.map((c) => c.path)).toEqual(['/auth/login', '/files/segment-vip', '/auth/refresh', '/files/segment-vip']);
+    expect(server.calls.at(-1)?.auth).toBe('Bearer A2');
+  });
+
+  it('turns a failed download into an ApiError', async () => {
+    const fetchFn = vi.fn().mockResolvedValueOnce(json(403, { title: 'Forbidden', status: 403, detail: 'Not allowed here.' }));
+    const err = (await signedIn(fetchFn)
+      .download('/customers/export')
+      .catch((e: unknown) => e)) as ApiError;
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.status).toBe(403);
+  });
+
+  it('reads the body of a 202 (an import that started)', async () => {
+    const fetchFn = vi.fn().mockResolvedValueOnce(json(202, { id: 'i1', status: 'importing' }));
+    await expect(signedIn(fetchFn).post('/customers/imports/i1/confirm')).resolves.toEqual({ id: 'i1', status: 'importing' });
+  });
+
+  it('reads file names from Content-Disposition, never a path', () => {
+    expect(filenameFromDisposition('attachment; filename="segment-vip.csv"')).toBe('segment-vip.csv');
+    expect(filenameFromDisposition('attachment; filename=customers.jsonl')).toBe('customers.jsonl');
+    expect(filenameFromDisposition('attachment; filename="x.csv"; filename*=UTF-8\'\'gr%C3%BCn%20list.csv')).toBe('grün list.csv');
+    expect(filenameFromDisposition('attachment; filename="../../etc/passwd"')).toBe('passwd');
+    expect(filenameFromDisposition('attachment')).toBeNull();
+    expect(filenameFromDisposition(null)).toBeNull();
   });
 });
 

@@ -10,7 +10,10 @@ export type QueryValue = string | number | boolean | null | undefined;
 
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** Sent as JSON, or as it is (a File or Blob) when `contentType` is given. */
   body?: unknown;
+  /** The Content-Type of a raw body (an uploaded file); without it the body is JSON. */
+  contentType?: string;
   query?: Record<string, QueryValue>;
   /** Send the bearer token and refresh on 401 (default true). */
   auth?: boolean;
@@ -97,7 +100,28 @@ export class ApiClient {
     return this.request<T>(path, { method: 'DELETE' });
   }
 
+  /** Sends a file or blob as the request body with its own Content-Type (uploads). */
+  upload<T>(path: string, body: Blob, contentType: string, query?: Record<string, QueryValue>): Promise<T> {
+    return this.request<T>(path, { method: 'POST', body, contentType, query });
+  }
+
+  /**
+   * Fetches a file with the bearer token (exports, photos): an <a href> or
+   * <img src> cannot send it. The file name comes from Content-Disposition.
+   */
+  async download(path: string, query?: Record<string, QueryValue>, signal?: AbortSignal): Promise<Download> {
+    const res = await this.fetchAuthed(path, { query, signal });
+    const blob = await res.blob();
+    return { blob, filename: filenameFromDisposition(res.headers.get('content-disposition')) };
+  }
+
   async request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+    const res = await this.fetchAuthed(path, opts);
+    return (await readBody(res)) as T;
+  }
+
+  /** A successful response, after at most one refresh-and-retry on 401; anything else throws an ApiError. */
+  private async fetchAuthed(path: string, opts: RequestOptions): Promise<Response> {
     const auth = opts.auth ?? true;
     if (auth && this.tokens.accessToken() === null && this.tokens.refreshToken() !== null) {
       // After a reload only the refresh token is left: get an access token first.
@@ -120,7 +144,7 @@ export class ApiClient {
       }
     }
     if (!res.ok) throw await problemFromResponse(res);
-    return (await readBody(res)) as T;
+    return res;
   }
 
   /**
@@ -196,13 +220,14 @@ export class ApiClient {
 
   private async send(path: string, opts: RequestOptions, token: string | null): Promise<Response> {
     const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
-    if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+    const raw = opts.contentType !== undefined;
+    if (opts.body !== undefined) headers['Content-Type'] = raw ? (opts.contentType as string) : 'application/json';
     if (token) headers.Authorization = `Bearer ${token}`;
     try {
       return await this.fetchFn(`${this.baseUrl}${path}${buildQuery(opts.query)}`, {
         method: opts.method ?? 'GET',
         headers,
-        body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+        body: opts.body === undefined ? undefined : raw ? (opts.body as BodyInit) : JSON.stringify(opts.body),
         signal: opts.signal,
         credentials: 'same-origin',
       });
@@ -213,8 +238,36 @@ export class ApiClient {
   }
 }
 
+/** A downloaded file and the name the server suggests for it. */
+export interface Download {
+  blob: Blob;
+  filename: string | null;
+}
+
+/** The file name in a Content-Disposition header (`filename*=UTF-8''…` preferred), or null. */
+export function filenameFromDisposition(header: string | null): string | null {
+  if (!header) return null;
+  let name = '';
+  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header);
+  if (star?.[1]) {
+    try {
+      name = decodeURIComponent(star[1].trim());
+    } catch {
+      name = '';
+    }
+  }
+  if (!name) {
+    const plain = /filename\s*=\s*(?:"([^"]*)"|([^;]+))/.exec(header);
+    name = (plain?.[1] ?? plain?.[2] ?? '').trim();
+  }
+  // Never a path: only the last segment.
+  const base = (name.split(/[\\/]/).pop() ?? '').trim();
+  return base === '' ? null : base;
+}
+
 async function readBody(res: Response): Promise<unknown> {
-  if (res.status === 204 || res.status === 202) return undefined;
+  // 202 Accepted may carry the record it accepted (e.g. an import that started).
+  if (res.status === 204) return undefined;
   const text = await res.text();
   if (!text) return undefined;
   try {

@@ -1,5 +1,6 @@
 // Typed calls to /api/v1, one function per endpoint the web app uses.
 import { api } from './index';
+import type { Download } from './client';
 import type {
   AccessEntry,
   AccessLogFilters,
@@ -14,7 +15,11 @@ import type {
   CustomerFilters,
   CustomerInput,
   CustomerNote,
+  CampaignChannel,
   CustomerSummary,
+  ExportFilters,
+  ExportFormat,
+  Import,
   Me,
   NewStore,
   NewTenant,
@@ -25,7 +30,13 @@ import type {
   Page,
   PageParams,
   PhoneMatch,
+  Photo,
   PresenceEntry,
+  Rule,
+  Segment,
+  SegmentCount,
+  SegmentInput,
+  SegmentMemberParams,
   Session,
   Store,
   StorePatch,
@@ -33,12 +44,14 @@ import type {
   TenantFilters,
   TenantPatch,
   TimelinePage,
+  Upload,
   User,
   UserFilters,
   UserPatch,
   Visit,
   VisitFilters,
   VisitInput,
+  ValidateInput,
 } from './types';
 
 const enc = encodeURIComponent;
@@ -112,6 +125,40 @@ export const customersApi = {
   timeline: (id: string, p: PageParams = {}) => api.get<TimelinePage>(`/customers/${enc(id)}/timeline`, { ...p, limit: p.limit ?? 20 }),
   accessLog: (f: AccessLogFilters = {}) => api.get<Page<AccessEntry>>('/customers/access-log', { ...f, limit: f.limit ?? 30 }),
   byPhone: (phone: string, signal?: AbortSignal) => api.get<PhoneMatch>('/customers/by-phone', { phone }, signal),
+};
+
+export const importsApi = {
+  list: (p: PageParams = {}) => api.get<Page<Import>>('/customers/imports', { ...p, limit: p.limit ?? 20 }),
+  get: (id: string) => api.get<Import>(`/customers/imports/${enc(id)}`),
+  /** Step 1: the file itself is the body; its type says how to read it. */
+  upload: (file: Blob, filename: string, contentType: string) => api.upload<Upload>('/customers/imports', file, contentType, { filename }),
+  validate: (id: string, body: ValidateInput) => api.post<Import>(`/customers/imports/${enc(id)}/validate`, body),
+  /** 202: the import runs in the background. */
+  confirm: (id: string) => api.post<Import>(`/customers/imports/${enc(id)}/confirm`),
+  /** The customers the caller may see, with the list's filters and an optional creation range. */
+  exportCustomers: (f: ExportFilters): Promise<Download> => api.download('/customers/export', { ...f }),
+};
+
+export const segmentsApi = {
+  /** Built-in segments first, then the tenant's own (a plain array, not a page). */
+  list: () => api.get<Segment[]>('/segments'),
+  count: (id: string, days?: number) => api.get<SegmentCount>(`/segments/${enc(id)}/count`, { days }),
+  members: (id: string, p: SegmentMemberParams = {}) =>
+    api.get<Page<CustomerSummary>>(`/segments/${enc(id)}/members`, { ...p, limit: p.limit ?? 25 }),
+  preview: (rule: Rule) => api.post<SegmentCount>('/segments/preview', { rule }),
+  create: (body: SegmentInput) => api.post<Segment>('/segments', body),
+  update: (id: string, body: SegmentInput) => api.put<Segment>(`/segments/${enc(id)}`, body),
+  remove: (id: string) => api.delete(`/segments/${enc(id)}`),
+  /** A campaign list: only members who consented to the channel (and are not DND). */
+  exportList: (id: string, channel: CampaignChannel, format: ExportFormat, days?: number): Promise<Download> =>
+    api.download(`/segments/${enc(id)}/export`, { channel, format, days }),
+};
+
+export const photosApi = {
+  upload: (interestId: string, file: Blob, contentType: string) =>
+    api.upload<Photo>(`/interests/${enc(interestId)}/photos`, file, contentType),
+  get: (id: string, signal?: AbortSignal) => api.download(`/photos/${enc(id)}`, undefined, signal),
+  remove: (id: string) => api.delete(`/photos/${enc(id)}`),
 };
 
 export const visitsApi = {

@@ -175,8 +175,17 @@ export type FamilyMember = Schemas['FamilyMember'];
 export type CustomerSummary = Schemas['CustomerSummary'];
 export type CustomerNote = Schemas['CustomerNote'];
 export type PhoneMatch = Schemas['PhoneMatch'];
-export type Interest = Schemas['Interest'];
-export type Visit = Schemas['Visit'];
+/**
+ * An interest as the server sends it. `id` and `photos` are set by the server
+ * (for adding photos) but missing from openapi.json: the server marks them
+ * `skip_deserializing`, which leaves them out of the generated schema.
+ */
+export type Interest = Schemas['Interest'] & {
+  id?: string | null;
+  /** Photo ids, oldest first (`GET /api/v1/photos/{id}`). */
+  photos?: string[];
+};
+export type Visit = Omit<Schemas['Visit'], 'interests'> & { interests: Interest[] };
 export type Appointment = Schemas['Appointment'];
 export type AppointmentInput = Schemas['AppointmentInput'];
 export type AccessEntry = Schemas['AccessEntry'];
@@ -226,3 +235,61 @@ export interface TimelinePage {
   items: TimelineEntry[];
   next_cursor: string | null;
 }
+
+// ---- Import and export.
+
+export type Import = Schemas['Import'];
+export type ImportReport = Schemas['Report'];
+export type RowProblem = Schemas['RowProblem'];
+export type Upload = Schemas['Upload'];
+export type ValidateInput = Schemas['ValidateInput'];
+/** `uploaded`, `validated`, `importing`, `done` or `failed` (a plain string in the schema). */
+export type ImportStatus = 'uploaded' | 'validated' | 'importing' | 'done' | 'failed';
+export type DateOrder = 'dmy' | 'mdy';
+export type ExportFormat = 'csv' | 'json';
+
+export interface ExportFilters {
+  q?: string;
+  tag?: string;
+  city?: string;
+  tier?: Tier | '';
+  store_id?: string;
+  format: ExportFormat;
+  /** RFC 3339: customers created on or after. */
+  from?: string;
+  /** RFC 3339: customers created before. */
+  to?: string;
+}
+
+// ---- Segments. The schema types a condition's value as an object; the
+// rule language (DOMAIN.md "Customers", openapi.json `Condition`) is typed here.
+
+export type ConditionValue = string | number | boolean | string[] | null;
+
+export interface RuleCondition {
+  field: string;
+  op: string;
+  value?: ConditionValue;
+}
+
+export type Rule = { all: Rule[] } | { any: Rule[] } | { not: Rule } | RuleCondition;
+
+export type Segment = Omit<Schemas['Segment'], 'rule'> & { rule: Rule };
+
+export interface SegmentInput {
+  name: string;
+  description: string | null;
+  rule: Rule;
+  auto_tag: string | null;
+}
+
+export type SegmentCount = Schemas['SegmentCount'];
+export type CampaignChannel = 'whatsapp' | 'sms' | 'email' | 'calls';
+
+export interface SegmentMemberParams extends PageParams {
+  days?: number;
+}
+
+// ---- Interest photos.
+
+export type Photo = Schemas['Photo'];

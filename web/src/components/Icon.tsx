@@ -21,7 +21,11 @@ export type IconName =
   | 'note'
   | 'merge'
   | 'edit'
-  | 'back';
+  | 'back'
+  | 'upload'
+  | 'download'
+  | 'camera'
+  | 'file';
 
 // 24×24 stroke icons (outline style), drawn by hand for this app.
 const PATHS: Record<IconName, string> = {
@@ -55,6 +59,11 @@ const PATHS: Record<IconName, string> = {
   merge: 'M7 3v4a5 5 0 0 0 5 5 5 5 0 0 1 5 5v4M17 3v4a5 5 0 0 1-5 5M4 18l3 3 3-3',
   edit: 'M4 20h4L19 9l-4-4L4 16zM13.5 6.5l4 4',
   back: 'M15 18l-6-6 6-6',
+  segments: 'M9 15a6 6 0 1 0 0-12 6 6 0 0 0 0 12zM15 21a6 6 0 1 0 0-12 6 6 0 0 0 0 12z',
+  upload: 'M12 16V4M7 9l5-5 5 5M4 16v4h16v-4',
+  download: 'M12 4v12M7 11l5 5 5-5M4 16v4h16v-4',
+  camera: 'M4 8h3l2-3h6l2 3h3v12H4zM12 17a4 4 0 1 0 0-8 4 4 0 0 0 0 8z',
+  file: 'M6 3h8l4 4v14H6zM14 3v4h4M9 12h6M9 16h6',
 };
 
 export function Icon({ name, size = 22, className }: { name: IconName; size?: number; className?: string }) {

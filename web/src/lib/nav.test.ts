@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../api/types';
-import { PHONE_NAV_MAX, canReadAccessLog, canVisit, navFor } from './nav';
+import { PHONE_NAV_MAX, canImportExport, canReadAccessLog, canVisit, navFor } from './nav';
 import { creatableRoles } from './roles';
 
 const ALL = [
@@ -13,17 +13,19 @@ const ALL = [
   'customers.write',
   'customers.delete',
   'visits.log',
+  'customers.import_export',
+  'campaigns.manage',
 ];
 const labels = (role: Role, perms: string[] = ALL) => navFor(role, perms).map((i) => i.label);
 
 describe('navFor', () => {
   it('gives each role its own navigation', () => {
     expect(labels('platform_admin')).toEqual(['Home', 'Tenants', 'Audit log', 'Account']);
-    expect(labels('business_admin')).toEqual(['Home', 'Customers', 'Stores', 'Users', 'Audit log', 'Access log', 'Account']);
+    expect(labels('business_admin')).toEqual(['Home', 'Customers', 'Segments', 'Stores', 'Users', 'Audit log', 'Access log', 'Account']);
     expect(labels('manager')).toEqual(['Home', 'Customers', 'My stores', 'Team', 'Audit log', 'Account']);
     expect(labels('sales_rep')).toEqual(['Home', 'Customers', 'Log a visit', 'My stores', 'Account']);
     expect(labels('telecaller')).toEqual(['Home', 'Customers', 'My stores', 'Account']);
-    expect(labels('marketing')).toEqual(['Home', 'My stores', 'Account']);
+    expect(labels('marketing')).toEqual(['Home', 'Segments', 'My stores', 'Account']);
   });
 
   it('hides admin items whose permission is missing', () => {
@@ -62,6 +64,26 @@ describe('navFor', () => {
     expect(phone('manager')).toEqual(['Home', 'Customers', 'My stores', 'Team', 'Audit log']);
     expect(phone('sales_rep')).toEqual(['Home', 'Customers', 'Log a visit', 'My stores', 'Account']);
     expect(phone('telecaller')).toEqual(['Home', 'Customers', 'My stores', 'Account']);
+    // Marketing's bar has room for Segments; a business admin reaches it from the customer list.
+    expect(phone('marketing')).toEqual(['Home', 'Segments', 'My stores', 'Account']);
+  });
+
+  it('shows Segments only with campaigns.manage (managers have none)', () => {
+    expect(labels('manager')).not.toContain('Segments');
+    expect(
+      labels(
+        'business_admin',
+        ALL.filter((p) => p !== 'campaigns.manage'),
+      ),
+    ).not.toContain('Segments');
+    expect(canVisit('/segments/new', 'marketing', ALL)).toBe(true);
+  });
+
+  it('keeps customer import and export to roles that also write customers', () => {
+    // Marketing holds customers.import_export for segment exports, but no customer write.
+    expect(canImportExport(['customers.import_export', 'campaigns.manage'])).toBe(false);
+    expect(canImportExport(['customers.import_export', 'customers.write', 'customers.read'])).toBe(true);
+    expect(canImportExport(['customers.write'])).toBe(false);
   });
 
   it('keeps the access log to business admins', () => {

@@ -11,11 +11,13 @@ export const PERMISSIONS = {
   customersWrite: 'customers.write',
   customersDelete: 'customers.delete',
   visitsLog: 'visits.log',
+  customersImportExport: 'customers.import_export',
+  campaignsManage: 'campaigns.manage',
 } as const;
 
 export type Permission = (typeof PERMISSIONS)[keyof typeof PERMISSIONS];
 
-export type IconName = 'home' | 'store' | 'users' | 'audit' | 'tenants' | 'account' | 'customers' | 'visit' | 'access';
+export type IconName = 'home' | 'store' | 'users' | 'audit' | 'tenants' | 'account' | 'customers' | 'visit' | 'access' | 'segments';
 
 export interface NavItem {
   to: string;
@@ -46,6 +48,10 @@ export const PATHS = {
   newCustomer: '/customers/new',
   trash: '/customers/trash',
   logVisit: '/visits/new',
+  importCustomers: '/customers/import',
+  imports: '/customers/imports',
+  segments: '/segments',
+  newSegment: '/segments/new',
   account: '/account',
   sessions: '/account/sessions',
   notifications: '/notifications',
@@ -56,6 +62,7 @@ export const PATHS = {
 const HOME: NavItem = { to: PATHS.home, label: 'Home', icon: 'home' };
 const ACCOUNT: NavItem = { to: PATHS.account, label: 'Account', icon: 'account', optionalOnPhone: true };
 const CUSTOMERS: NavItem = { to: PATHS.customers, label: 'Customers', icon: 'customers', permission: PERMISSIONS.customersRead };
+const SEGMENTS: NavItem = { to: PATHS.segments, label: 'Segments', icon: 'segments', permission: PERMISSIONS.campaignsManage };
 
 const BY_ROLE: Record<Role, NavItem[]> = {
   platform_admin: [
@@ -67,6 +74,8 @@ const BY_ROLE: Record<Role, NavItem[]> = {
   business_admin: [
     HOME,
     CUSTOMERS,
+    // Also linked from the customer list, so it can stay off a full phone bar.
+    { ...SEGMENTS, optionalOnPhone: true },
     { to: PATHS.stores, label: 'Stores', icon: 'store', permission: PERMISSIONS.storesRead },
     { to: PATHS.users, label: 'Users', icon: 'users', permission: PERMISSIONS.usersManage },
     { to: PATHS.audit, label: 'Audit log', icon: 'audit', permission: PERMISSIONS.auditRead },
@@ -90,7 +99,7 @@ const BY_ROLE: Record<Role, NavItem[]> = {
     ACCOUNT,
   ],
   telecaller: [HOME, CUSTOMERS, { to: PATHS.stores, label: 'My stores', icon: 'store', permission: PERMISSIONS.storesRead }, ACCOUNT],
-  marketing: [HOME, { to: PATHS.stores, label: 'My stores', icon: 'store', permission: PERMISSIONS.storesRead }, ACCOUNT],
+  marketing: [HOME, SEGMENTS, { to: PATHS.stores, label: 'My stores', icon: 'store', permission: PERMISSIONS.storesRead }, ACCOUNT],
 };
 
 /**
@@ -116,6 +125,15 @@ export function navFor(role: Role, permissions: readonly string[]): ShownNavItem
 /** Whether the signed-in user may open the customer access log (tenant-wide: business admins only). */
 export function canReadAccessLog(permissions: readonly string[], role: string): boolean {
   return role === 'business_admin' && permissions.includes(PERMISSIONS.auditRead);
+}
+
+/**
+ * Whether the user may import and export customers. Marketing holds the
+ * permission name too (for segment exports) but the server refuses them
+ * customer import and export: it also takes customer write access.
+ */
+export function canImportExport(permissions: readonly string[]): boolean {
+  return permissions.includes(PERMISSIONS.customersImportExport) && permissions.includes(PERMISSIONS.customersWrite);
 }
 
 /** Whether the page at `path` is in this user's navigation (or under one of its items). */

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { blankInterest, checkVisitDraft, emptyVisitDraft, opensLead, parseAmount, toVisitInput, visitErrorKey } from './visits';
+import {
+  blankInterest,
+  checkVisitDraft,
+  emptyVisitDraft,
+  interestLabel,
+  opensLead,
+  parseAmount,
+  toVisitInput,
+  visitErrorKey,
+} from './visits';
 
 describe('visit form', () => {
   it('parses amounts as typed in India or elsewhere', () => {
@@ -50,7 +59,7 @@ describe('visit form', () => {
   it('builds a visit for a returning customer by id', () => {
     const d = emptyVisitDraft('s1');
     d.phone = '+919876543210';
-    d.match = { id: 'c1', name: 'Asha', home_store_id: 's2', deleted_at: null };
+    d.match = { id: 'c1', name: 'Asha', phone: '+919876543210', home_store_id: 's2', deleted_at: null, readable: true };
     d.name = 'ignored';
     d.reason = 'gifting';
     d.interests = [
@@ -80,7 +89,7 @@ describe('visit form', () => {
     });
     d.phone = '9876543210';
     expect(checkVisitDraft(d, 'new').name).toBe('Enter the customer’s name.');
-    d.match = { id: 'c1', name: 'Asha', home_store_id: 's2', deleted_at: '2026-11-01T00:00:00Z' };
+    d.match = { id: 'c1', name: 'Asha', phone: '+919876543210', home_store_id: 's2', deleted_at: '2026-11-01T00:00:00Z', readable: true };
     expect(checkVisitDraft(d, 'found').phone).toMatch(/trash/);
   });
 
@@ -89,5 +98,14 @@ describe('visit form', () => {
     expect(visitErrorKey('name', true)).toBe('name');
     expect(visitErrorKey('interests[0].expected_value', true)).toBe('interests[0].expected_value');
     expect(visitErrorKey('name', false)).toBe('name');
+  });
+
+  it('describes an interest for photo labels', () => {
+    expect(interestLabel({ category: 'necklace_sets', metal: 'gold', design_number: ' NS-204 ' })).toBe(
+      'Necklace sets in gold, design NS-204',
+    );
+    expect(interestLabel({ category: 'rings' })).toBe('Rings');
+    expect(interestLabel({ category: 'rose_bowls', metal: 'rose_gold' })).toBe('Rose bowls in rose gold');
+    expect(interestLabel({})).toBe('Interest');
   });
 });

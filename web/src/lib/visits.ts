@@ -1,6 +1,6 @@
 // The "Log a visit" form: its draft and the VisitInput it becomes.
 import type { Category, LeadSource, Metal, Outcome, PhoneMatch, Stone, VisitInput, VisitReason } from '../api/types';
-import { newKey } from './customers';
+import { CATEGORY_LABELS, METAL_LABELS, labelOf, newKey } from './customers';
 
 export interface InterestDraft {
   key: string;
@@ -119,4 +119,15 @@ export function visitErrorKey(field: string, newCustomer: boolean): string {
   if (/^(customer\.)?phones(\[\d+\])?$/.test(field)) return 'phone';
   if (field === 'city' || field === 'customer.city') return 'city';
   return field;
+}
+
+/**
+ * An interest in a few words, for photo alt text and labels:
+ * "Necklace sets in gold, design NS-204".
+ */
+export function interestLabel(i: { category?: string | null; metal?: string | null; design_number?: string | null }): string {
+  let out = labelOf(CATEGORY_LABELS, i.category ?? '') || 'Interest';
+  if (i.metal) out += ` in ${labelOf(METAL_LABELS, i.metal).toLowerCase()}`;
+  if (i.design_number?.trim()) out += `, design ${i.design_number.trim()}`;
+  return out;
 }

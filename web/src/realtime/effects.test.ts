@@ -88,6 +88,23 @@ describe('effectsOf', () => {
     ]);
   });
 
+  it('import events refresh the import records; a finished import refreshes customer lists and segment counts', () => {
+    expect(effectsOf(ev('imports', 'import.progress', { id: 'i1', done: 1000, total: 2000 }), 'me')).toEqual([
+      { kind: 'invalidate', key: ['imports', 'list'] },
+      { kind: 'invalidate', key: ['imports', 'one', 'i1'] },
+    ]);
+    const finished = effectsOf(ev('imports', 'import.finished', { id: 'i1', imported: 2, skipped: 0 }), 'me');
+    expect(finished).toContainEqual({ kind: 'invalidate', key: ['customers', 'list'] });
+    expect(finished).toContainEqual({ kind: 'invalidate', key: ['segments'] });
+  });
+
+  it('photo events refresh the timelines on screen (they name an interest, not a customer)', () => {
+    expect(effectsOf(ev('visits', 'photo.added', { id: 'p1', interest_id: 'x' }), 'me')).toEqual([
+      { kind: 'invalidate', key: ['visits'] },
+      { kind: 'invalidate', key: ['customers', 'timeline'] },
+    ]);
+  });
+
   it('unknown topics do nothing', () => {
     expect(effectsOf(ev('orders', 'order.created', {}), 'me')).toEqual([]);
   });

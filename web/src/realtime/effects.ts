@@ -23,6 +23,8 @@ export const QUERY_ROOTS = {
   customers: ['customers'],
   visits: ['visits'],
   appointments: ['appointments'],
+  imports: ['imports'],
+  segments: ['segments'],
 } as const;
 
 const PRESENCE: readonly PresenceStatus[] = ['online', 'away', 'busy', 'on_call', 'offline'];
@@ -81,8 +83,29 @@ export function effectsOf(ev: RealtimeEvent, myUserId: string): Effect[] {
       return ids.length > 0 ? customerEffects(ids, true) : [{ kind: 'invalidate', key: QUERY_ROOTS.customers }];
     }
     case 'visits': {
+      if (ev.kind.startsWith('photo.')) {
+        // A photo names its interest, not the customer: refresh the timelines on screen.
+        return [
+          { kind: 'invalidate', key: QUERY_ROOTS.visits },
+          { kind: 'invalidate', key: ['customers', 'timeline'] },
+        ];
+      }
       const id = field(p, 'customer_id');
       return [{ kind: 'invalidate', key: QUERY_ROOTS.visits }, ...(id ? customerEffects([id], true) : [])];
+    }
+    case 'imports': {
+      // Progress is shown live by the import screen itself; here the records and,
+      // once finished, everything the new customers appear in.
+      const id = field(p, 'id');
+      const out: Effect[] = [
+        { kind: 'invalidate', key: ['imports', 'list'] },
+        ...(id ? [{ kind: 'invalidate', key: ['imports', 'one', id] } as const] : []),
+      ];
+      if (ev.kind === 'import.finished') {
+        out.push(...CUSTOMER_LISTS.map((k): Effect => ({ kind: 'invalidate', key: ['customers', k] })));
+        out.push({ kind: 'invalidate', key: QUERY_ROOTS.segments });
+      }
+      return out;
     }
     case 'leads': {
       const id = field(p, 'customer_id');

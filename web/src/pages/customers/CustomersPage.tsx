@@ -8,13 +8,14 @@ import { Icon } from '../../components/Icon';
 import { LoadMore } from '../../components/LoadMore';
 import { FilterPanel } from '../../components/FilterPanel';
 import { formValues, useTitle } from '../../lib/forms';
-import { PATHS, PERMISSIONS } from '../../lib/nav';
+import { PATHS, PERMISSIONS, canImportExport } from '../../lib/nav';
 import { usePaged } from '../../lib/usePaged';
 import { useDebounced } from '../../lib/useDebounced';
 import { initials } from '../../lib/names';
 import { TIER_OPTIONS, formatPhone } from '../../lib/customers';
 import { DndBadge, TierBadge } from './shared';
 import { useStores } from './hooks';
+import { ExportDialog } from './ExportDialog';
 
 const TIERS = TIER_OPTIONS.map((o) => o.value);
 const isTier = (v: string): v is Tier => (TIERS as string[]).includes(v);
@@ -39,6 +40,8 @@ export default function CustomersPage() {
   const filters = filtersFrom(params);
   const { stores, byId: storeById } = useStores();
   const searchId = useId();
+  const [exporting, setExporting] = useState(false);
+  const importExport = canImportExport(me.permissions);
 
   // The search box updates the list as you type (debounced) and keeps the URL
   // in step; a URL changed from outside (back, the nav link) resets the box.
@@ -98,6 +101,21 @@ export default function CustomersPage() {
             {can(PERMISSIONS.customersWrite) ? (
               <Link to={PATHS.newCustomer} className="btn btn-secondary">
                 <Icon name="plus" size={20} /> New customer
+              </Link>
+            ) : null}
+            {importExport ? (
+              <Link to={PATHS.importCustomers} className="btn btn-secondary">
+                <Icon name="upload" size={20} /> Import
+              </Link>
+            ) : null}
+            {importExport ? (
+              <Button icon="download" onClick={() => setExporting(true)}>
+                Export
+              </Button>
+            ) : null}
+            {can(PERMISSIONS.campaignsManage) ? (
+              <Link to={PATHS.segments} className="btn btn-ghost">
+                <Icon name="segments" size={20} /> Segments
               </Link>
             ) : null}
             {can(PERMISSIONS.customersDelete) ? (
@@ -211,6 +229,9 @@ export default function CustomersPage() {
           />
         </>
       )}
+      {importExport ? (
+        <ExportDialog open={exporting} onOpenChange={setExporting} filters={filters} storeName={(id) => storeById.get(id)?.name} />
+      ) : null}
     </>
   );
 }

@@ -1,4 +1,5 @@
-// A customer's timeline: visits with interests, appointments, leads, notes, changes.
+// A customer's timeline: visits with interests (and their photos), appointments, leads, notes, changes.
+import { useQueryClient } from '@tanstack/react-query';
 import { customersApi } from '../../api/endpoints';
 import type { Store, TimelineEntry } from '../../api/types';
 import { Badge, EmptyState, ErrorState, Loading } from '../../components/ui';
@@ -19,6 +20,10 @@ import {
   labelOf,
 } from '../../lib/customers';
 import { useWholeMoney } from './hooks';
+import { useMe } from '../../auth/useAuth';
+import { PERMISSIONS } from '../../lib/nav';
+import { interestLabel } from '../../lib/visits';
+import { InterestPhotos } from '../visits/InterestPhotos';
 
 type Data = Record<string, unknown>;
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
@@ -73,7 +78,7 @@ export function Timeline({ customerId, storeById }: { customerId: string; storeB
     <>
       <ol className="timeline" aria-label="Timeline">
         {list.items.map((e) => (
-          <TimelineItem key={`${e.kind}-${e.id}`} entry={e} storeById={storeById} />
+          <TimelineItem key={`${e.kind}-${e.id}`} entry={e} storeById={storeById} customerId={customerId} />
         ))}
       </ol>
       <LoadMore
@@ -88,9 +93,12 @@ export function Timeline({ customerId, storeById }: { customerId: string; storeB
   );
 }
 
-function TimelineItem({ entry: e, storeById }: { entry: TimelineEntry; storeById: Map<string, Store> }) {
+function TimelineItem({ entry: e, storeById, customerId }: { entry: TimelineEntry; storeById: Map<string, Store>; customerId: string }) {
   const fmt = useFormat();
   const money = useWholeMoney();
+  const me = useMe();
+  const qc = useQueryClient();
+  const canPhoto = me.permissions.includes(PERMISSIONS.visitsLog);
   const d = (e.data ?? {}) as Data;
   const store = str(d.store_id) ? storeById.get(str(d.store_id) ?? '') : undefined;
   return (
@@ -118,6 +126,9 @@ function TimelineItem({ entry: e, storeById }: { entry: TimelineEntry; storeById
             {(d.interests as Data[]).map((it, i) => {
               const outcome = str(it.outcome);
               const value = num(it.expected_value);
+              const interestId = str(it.id);
+              const photos = Array.isArray(it.photos) ? it.photos.filter((p): p is string => typeof p === 'string') : [];
+              const label = interestLabel({ category: str(it.category), metal: str(it.metal), design_number: str(it.design_number) });
               return (
                 <li key={i} className="interest">
                   <span className="interest-what">
@@ -132,6 +143,15 @@ function TimelineItem({ entry: e, storeById }: { entry: TimelineEntry; storeById
                   </span>
                   {outcome ? <Badge tone={outcome === 'purchased' ? 'good' : 'warn'}>{labelOf(OUTCOME_LABELS, outcome)}</Badge> : null}
                   {str(it.note) ? <span className="muted small interest-note">{str(it.note)}</span> : null}
+                  {interestId ? (
+                    <InterestPhotos
+                      interestId={interestId}
+                      photos={photos}
+                      label={label}
+                      canEdit={canPhoto}
+                      onChanged={() => void qc.invalidateQueries({ queryKey: ['customers', 'timeline', customerId] })}
+                    />
+                  ) : null}
                 </li>
               );
             })}

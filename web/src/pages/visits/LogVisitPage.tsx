@@ -29,6 +29,7 @@ import {
   blankInterest,
   checkVisitDraft,
   emptyVisitDraft,
+  interestLabel,
   opensLead,
   toVisitInput,
   visitErrorKey,
@@ -36,6 +37,7 @@ import {
   type VisitDraft,
 } from '../../lib/visits';
 import { defaultStoreId, refreshCustomers, useStores } from '../customers/hooks';
+import { InterestPhotos } from './InterestPhotos';
 
 type Lookup = 'idle' | 'checking' | 'found' | 'new' | 'invalid';
 
@@ -52,6 +54,7 @@ function currencySymbol(locale: string, currency: string): string {
 export default function LogVisitPage() {
   useTitle('Log a visit');
   const me = useMe();
+  const qc = useQueryClient();
   const [params] = useSearchParams();
   const { stores, byId: storeById, isPending: storesPending, fetchStatus } = useStores();
   const usable = useMemo(
@@ -88,11 +91,21 @@ export default function LogVisitPage() {
           {done.visit.lead_id ? (
             <p className="alert alert-info lead-opened">
               <Icon name="phone" size={20} />
-              <span>
-                <strong>Lead opened for telecalling.</strong> A telecaller will follow up.
-              </span>
+              {done.visit.lead_opened === false ? (
+                <span>
+                  <strong>Added to their open lead.</strong> The telecaller following up sees this visit.
+                </span>
+              ) : (
+                <span>
+                  <strong>Lead opened for telecalling.</strong> A telecaller will follow up.
+                </span>
+              )}
             </p>
           ) : null}
+          <VisitPhotos
+            visit={done.visit}
+            onChanged={() => void qc.invalidateQueries({ queryKey: ['customers', 'timeline', done.visit.customer_id] })}
+          />
           <div className="button-row visit-done-actions">
             <Button
               variant="primary"
@@ -127,6 +140,31 @@ export default function LogVisitPage() {
         />
       )}
     </>
+  );
+}
+
+/** "Add photo" for each interest of a visit just logged (optional: a phone photo of the piece). */
+function VisitPhotos({ visit, onChanged }: { visit: Visit; onChanged: () => void }) {
+  const interests = visit.interests.filter((i): i is typeof i & { id: string } => typeof i.id === 'string');
+  if (interests.length === 0) return null;
+  return (
+    <section className="visit-photos" aria-labelledby="visit-photos-title">
+      <h3 id="visit-photos-title">Photos of what they looked at (optional)</h3>
+      <ul className="visit-photo-list">
+        {interests.map((it, i) => {
+          const label = interestLabel(it);
+          return (
+            <li key={it.id}>
+              <p className="list-title">
+                {interests.length > 1 ? `${i + 1}. ` : ''}
+                {label}
+              </p>
+              <InterestPhotos interestId={it.id} photos={it.photos ?? []} label={label} canEdit onChanged={onChanged} />
+            </li>
+          );
+        })}
+      </ul>
+    </section>
   );
 }
 
