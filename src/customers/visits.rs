@@ -23,13 +23,10 @@ use crate::http::extract::{Json, Page, PageParams, Validator};
 use crate::realtime::events::{Audience, emit};
 use crate::state::AppState;
 
-/// One interest shown during a visit.
+/// One interest shown during a visit, as logged.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct Interest {
-    /// Set by the server (for adding photos).
-    #[serde(default, skip_deserializing)]
-    pub id: Option<Uuid>,
+pub struct InterestInput {
     pub category: Category,
     #[serde(default)]
     pub metal: Option<Metal>,
@@ -41,8 +38,21 @@ pub struct Interest {
     pub expected_value: Option<i64>,
     pub outcome: Outcome,
     pub note: Option<String>,
-    /// Photo ids (`GET /api/v1/photos/{id}`), set by the server.
-    #[serde(default, skip_deserializing)]
+}
+
+/// An interest of a logged visit.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+pub struct Interest {
+    /// For adding photos (`POST /api/v1/interests/{id}/photos`).
+    pub id: Uuid,
+    pub category: Category,
+    pub metal: Option<Metal>,
+    pub stone: Option<Stone>,
+    pub design_number: Option<String>,
+    pub expected_value: Option<i64>,
+    pub outcome: Outcome,
+    pub note: Option<String>,
+    /// Photo ids, oldest first (`GET /api/v1/photos/{id}`).
     pub photos: Vec<Uuid>,
 }
 
@@ -62,7 +72,7 @@ pub struct VisitInput {
     pub lead_source: LeadSource,
     pub notes: Option<String>,
     /// 1–20 interests.
-    pub interests: Vec<Interest>,
+    pub interests: Vec<InterestInput>,
 }
 
 /// A logged visit.
@@ -153,7 +163,7 @@ async fn hydrate(c: &mut Conn, rows: Vec<VisitRow>) -> Result<Vec<Visit>, ApiErr
                 .iter()
                 .filter(|i| i.1 == r.id)
                 .map(|i| Interest {
-                    id: Some(i.0),
+                    id: i.0,
                     category: Category::parse(&i.2).unwrap_or(Category::Other),
                     metal: i.7.as_deref().and_then(Metal::parse),
                     stone: i.8.as_deref().and_then(Stone::parse),
@@ -631,25 +641,25 @@ async fn room_for_photo(c: &mut Conn, interest: Uuid) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// The visit's store for an interest, if the caller may log visits there.
+/// The visit's store and customer for an interest, if the caller may log visits there.
 async fn interest_store(
     c: &mut Conn,
     auth: &Auth,
     scope: Scope,
     interest: Uuid,
-) -> Result<Uuid, ApiError> {
-    let store: Uuid = visit_interests::table
+) -> Result<(Uuid, Uuid), ApiError> {
+    let (store, customer): (Uuid, Uuid) = visit_interests::table
         .inner_join(visits::table.on(visits::id.eq(visit_interests::visit_id)))
         .inner_join(customers::table.on(customers::id.eq(visits::customer_id)))
         .filter(visit_interests::id.eq(interest))
         .filter(customers::deleted_at.is_null())
-        .select(visits::store_id)
+        .select((visits::store_id, visits::customer_id))
         .first(c)
         .await?;
     if scope != Scope::Tenant && !auth.in_store(store) {
         return Err(ApiError::NotFound);
     }
-    Ok(store)
+    Ok((store, customer))
 }
 
 /// Add a photo (JPEG, PNG or WebP, at most 5 MB; up to 5 per interest) as the
@@ -701,12 +711,12 @@ pub async fn upload_photo(
     let key = format!("{tenant}/photos/{photo_id}");
     let size = bytes.len() as i32;
     // Check first, store the file, then record it: a failed write leaves no row.
-    let store = state
+    let (store, customer) = state
         .db
         .tenant_tx(tenant, auth.user_id, async |c| {
-            let store = interest_store(c, &auth, scope, interest).await?;
+            let found = interest_store(c, &auth, scope, interest).await?;
             room_for_photo(c, interest).await?;
-            Ok(store)
+            Ok(found)
         })
         .await?;
     state
@@ -736,7 +746,7 @@ pub async fn upload_photo(
                 tenant,
                 "visits",
                 "photo.added",
-                json!({ "id": photo.id, "interest_id": interest }),
+                json!({ "id": photo.id, "interest_id": interest, "customer_id": customer }),
                 &Audience::Stores {
                     stores: vec![store],
                 },

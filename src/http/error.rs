@@ -200,6 +200,10 @@ impl From<DieselError> for ApiError {
                         "A store with this code already exists.".into()
                     }
                     Some("tenants_slug_key") => "A tenant with this slug already exists.".into(),
+                    Some("segments_tenant_id_name_key") => {
+                        "A segment with this name already exists.".into()
+                    }
+                    Some("segments_auto_tag") => "Another segment already keeps this tag.".into(),
                     _ => "This record already exists.".into(),
                 })
             }

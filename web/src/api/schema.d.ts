@@ -1416,8 +1416,26 @@ export interface components {
             /** Format: date-time */
             validated_at?: string | null;
         };
-        /** @description One interest shown during a visit. */
+        /** @description An interest of a logged visit. */
         Interest: {
+            category: components["schemas"]["Category"];
+            design_number?: string | null;
+            /** Format: int64 */
+            expected_value?: number | null;
+            /**
+             * Format: uuid
+             * @description For adding photos (`POST /api/v1/interests/{id}/photos`).
+             */
+            id: string;
+            metal?: components["schemas"]["Metal"] | null;
+            note?: string | null;
+            outcome: components["schemas"]["Outcome"];
+            /** @description Photo ids, oldest first (`GET /api/v1/photos/{id}`). */
+            photos: string[];
+            stone?: components["schemas"]["Stone"] | null;
+        };
+        /** @description One interest shown during a visit, as logged. */
+        InterestInput: {
             category: components["schemas"]["Category"];
             design_number?: string | null;
             /**
@@ -2248,7 +2266,7 @@ export interface components {
             /** Format: uuid */
             customer_id?: string | null;
             /** @description 1–20 interests. */
-            interests: components["schemas"]["Interest"][];
+            interests: components["schemas"]["InterestInput"][];
             lead_source: components["schemas"]["LeadSource"];
             notes?: string | null;
             reason: components["schemas"]["VisitReason"];

@@ -175,17 +175,8 @@ export type FamilyMember = Schemas['FamilyMember'];
 export type CustomerSummary = Schemas['CustomerSummary'];
 export type CustomerNote = Schemas['CustomerNote'];
 export type PhoneMatch = Schemas['PhoneMatch'];
-/**
- * An interest as the server sends it. `id` and `photos` are set by the server
- * (for adding photos) but missing from openapi.json: the server marks them
- * `skip_deserializing`, which leaves them out of the generated schema.
- */
-export type Interest = Schemas['Interest'] & {
-  id?: string | null;
-  /** Photo ids, oldest first (`GET /api/v1/photos/{id}`). */
-  photos?: string[];
-};
-export type Visit = Omit<Schemas['Visit'], 'interests'> & { interests: Interest[] };
+export type Interest = Schemas['Interest'];
+export type Visit = Schemas['Visit'];
 export type Appointment = Schemas['Appointment'];
 export type AppointmentInput = Schemas['AppointmentInput'];
 export type AccessEntry = Schemas['AccessEntry'];
