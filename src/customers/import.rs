@@ -1088,6 +1088,8 @@ async fn insert_batch(
                  u.anniversary, u.address, u.city, u.area, u.postal_code, u.language,
                  u.community, u.customer_type, u.budget_band,
                  string_to_array(u.tags, ',') AS tags, $2::uuid AS home_store_id,
+                 (extract(month FROM u.birth_date) * 100 + extract(day FROM u.birth_date))::smallint AS birth_md,
+                 (extract(month FROM u.anniversary) * 100 + extract(day FROM u.anniversary))::smallint AS anniversary_md,
                  '{{}}'::text[] AS auto_tags, 'general'::text AS tier, '{{}}'::jsonb AS preferences,
                  '{{}}'::jsonb AS consent, false AS dnd, 0::bigint AS lifetime_value,
                  NULL::timestamptz AS last_purchase_at, now() AS created_at

@@ -288,6 +288,8 @@ diesel::table! {
         merged_into -> Nullable<Uuid>,
         search_doc -> Text,
         auto_tags -> Array<Text>,
+        // Also generated: birth_md, anniversary_md (smallint, month*100+day).
+        // Only segment SQL reads them; left out to stay within diesel's 32 columns.
     }
 }
 

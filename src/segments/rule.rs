@@ -311,10 +311,9 @@ impl Compiler {
                     format!("(extract(month FROM {col}) * 100 + extract(day FROM {col}))::int")
                 };
                 Ok(match f {
-                    "birthday" => {
-                        format!("({} = ANY({p}))", md("customers.birth_date"))
-                    }
-                    "anniversary" => format!("({} = ANY({p}))", md("customers.anniversary")),
+                    // Stored month*100+day columns, indexed.
+                    "birthday" => format!("(customers.birth_md = ANY({p}))"),
+                    "anniversary" => format!("(customers.anniversary_md = ANY({p}))"),
                     "family_birthday" => format!(
                         "EXISTS (SELECT 1 FROM customer_family f WHERE f.customer_id = customers.id AND {} = ANY({p}))",
                         md("f.birth_date")

@@ -1,0 +1,1 @@
+ALTER TABLE customers DROP COLUMN birth_md, DROP COLUMN anniversary_md;
