@@ -85,6 +85,7 @@ pub fn configure(cfg: &mut aweb::ServiceConfig) {
                 .service(segments::list)
                 .service(segments::create)
                 .service(segments::preview)
+                .service(segments::get_one)
                 .service(segments::update)
                 .service(segments::remove)
                 .service(segments::segment_count)

@@ -46,7 +46,7 @@ impl Modify for BearerAuth {
         customers::visits::upload_photo, customers::visits::get_photo, customers::visits::delete_photo,
         customers::appointments::create, customers::appointments::list,
         customers::appointments::set_status, customers::appointments::reschedule,
-        segments::list, segments::create, segments::update, segments::remove, segments::preview,
+        segments::list, segments::get_one, segments::create, segments::update, segments::remove, segments::preview,
         segments::segment_count, segments::members, segments::export,
         realtime::ticket, realtime::connect, realtime::presence::list,
         jobs::summary, jobs::list,

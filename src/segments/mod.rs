@@ -391,6 +391,27 @@ pub async fn list(
     Ok(web::Json(out))
 }
 
+/// One segment (built-in key or saved id).
+#[utoipa::path(
+    operation_id = "segments_get_one",
+    get, path = "/api/v1/segments/{id}", tag = "segments",
+    responses((status = 200, body = Segment), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = []))
+)]
+#[get("/segments/{id}")]
+pub async fn get_one(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<web::Json<Segment>, ApiError> {
+    let tenant = require(&auth)?;
+    let segment = state
+        .db
+        .tenant_tx(tenant, auth.user_id, async |c| find(c, &id, 7).await)
+        .await?;
+    Ok(web::Json(segment))
+}
+
 /// A segment to save.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

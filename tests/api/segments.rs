@@ -59,6 +59,8 @@ async fn role_matrix_and_other_tenants() {
         let t = app.token(T::A, role).await;
         for path in [
             "/api/v1/segments".to_string(),
+            format!("/api/v1/segments/{id}"),
+            "/api/v1/segments/birthdays".to_string(),
             format!("/api/v1/segments/{id}/count"),
             format!("/api/v1/segments/{id}/members"),
             "/api/v1/segments/vip/count".to_string(),
@@ -77,6 +79,7 @@ async fn role_matrix_and_other_tenants() {
     }
     let b = app.token(T::B, Role::BusinessAdmin).await;
     for path in [
+        format!("/api/v1/segments/{id}"),
         format!("/api/v1/segments/{id}/count"),
         format!("/api/v1/segments/{id}/members"),
         format!("/api/v1/segments/{id}/export?channel=sms"),
