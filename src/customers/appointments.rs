@@ -108,24 +108,9 @@ async fn check_store_and_staff(
             "choose one of your own stores",
         ));
     }
-    let n: i64 = stores::table
-        .filter(stores::id.eq(store))
-        .count()
-        .get_result(c)
-        .await?;
-    if n == 0 {
-        return Err(ApiError::invalid("store_id", "no such store"));
-    }
+    super::store_exists(c, "store_id", store).await?;
     if let Some(s) = staff {
-        let n: i64 = users::table
-            .filter(users::id.eq(s))
-            .filter(users::active.eq(true))
-            .count()
-            .get_result(c)
-            .await?;
-        if n == 0 {
-            return Err(ApiError::invalid("staff_id", "no such user"));
-        }
+        super::active_user_exists(c, "staff_id", s).await?;
     }
     Ok(())
 }

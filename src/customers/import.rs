@@ -18,7 +18,7 @@ use crate::audit::{self, Change};
 use crate::auth::Auth;
 use crate::auth::rbac::{Permission, Scope};
 use crate::db::Conn;
-use crate::db::schema::{customer_imports, customer_phones, customers, stores, tenants};
+use crate::db::schema::{customer_imports, customer_phones, customers};
 use crate::http::error::{ApiError, Problem};
 use crate::http::export::{self as exports, Format};
 use crate::http::extract::{Json, Page, PageParams, Validator};
@@ -779,25 +779,14 @@ pub async fn validate(
                     "This import has already started.".into(),
                 ));
             }
-            let n: i64 = stores::table
-                .filter(stores::id.eq(input.home_store_id))
-                .count()
-                .get_result(c)
-                .await?;
-            if n == 0 {
-                return Err(ApiError::invalid("home_store_id", "no such store"));
-            }
+            super::store_exists(c, "home_store_id", input.home_store_id).await?;
             let cols = check_mapping(&import.headers, &input.mapping)?;
             let file: Vec<u8> = customer_imports::table
                 .find(id)
                 .select(customer_imports::file)
                 .first(c)
                 .await?;
-            let country: String = tenants::table
-                .find(tenant)
-                .select(tenants::country)
-                .first(c)
-                .await?;
+            let country = super::tenant_country(c, tenant).await?;
             let table = parse(&import.format, &file)?;
             let checked = check(c, &table, &cols, &country, &order).await?;
             let import: Import = diesel::update(customer_imports::table.find(id))
@@ -947,11 +936,7 @@ async fn run_import(db: &crate::db::Db, tenant: Uuid, id: Uuid) -> Result<(), Ap
                 ))
                 .first(c)
                 .await?;
-            let country: String = tenants::table
-                .find(tenant)
-                .select(tenants::country)
-                .first(c)
-                .await?;
+            let country = super::tenant_country(c, tenant).await?;
             Ok((s, country))
         })
         .await?;

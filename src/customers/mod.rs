@@ -256,28 +256,33 @@ pub struct CustomerInput {
     pub family: Vec<FamilyMember>,
 }
 
-/// International dialling codes for the tenant countries we serve; other
+/// International dialling codes of the tenant countries we serve; other
 /// countries must enter numbers with `+`.
+const CALLING_CODES: [(&str, &str); 17] = [
+    ("IN", "91"),
+    ("US", "1"),
+    ("CA", "1"),
+    ("GB", "44"),
+    ("AE", "971"),
+    ("SG", "65"),
+    ("AU", "61"),
+    ("NZ", "64"),
+    ("MY", "60"),
+    ("SA", "966"),
+    ("QA", "974"),
+    ("KW", "965"),
+    ("OM", "968"),
+    ("BH", "973"),
+    ("NP", "977"),
+    ("LK", "94"),
+    ("BD", "880"),
+];
+
 fn calling_code(country: &str) -> Option<&'static str> {
-    Some(match country {
-        "IN" => "91",
-        "US" | "CA" => "1",
-        "GB" => "44",
-        "AE" => "971",
-        "SG" => "65",
-        "AU" => "61",
-        "NZ" => "64",
-        "MY" => "60",
-        "SA" => "966",
-        "QA" => "974",
-        "KW" => "965",
-        "OM" => "968",
-        "BH" => "973",
-        "NP" => "977",
-        "LK" => "94",
-        "BD" => "880",
-        _ => return None,
-    })
+    CALLING_CODES
+        .iter()
+        .find(|(c, _)| *c == country)
+        .map(|(_, code)| *code)
 }
 
 /// Normalises a phone to E.164 using the tenant's country for national numbers.
@@ -432,7 +437,8 @@ impl CustomerInput {
     }
 }
 
-async fn tenant_country(c: &mut Conn, tenant: Uuid) -> Result<String, ApiError> {
+/// The tenant's country (for national phone numbers).
+pub(crate) async fn tenant_country(c: &mut Conn, tenant: Uuid) -> Result<String, ApiError> {
     Ok(tenants::table
         .find(tenant)
         .select(tenants::country)
@@ -465,6 +471,38 @@ async fn check_phones_free(
     }
 }
 
+/// 422 on `field` unless the store exists in the tenant.
+pub(crate) async fn store_exists(c: &mut Conn, field: &str, store: Uuid) -> Result<(), ApiError> {
+    let found: i64 = stores::table
+        .filter(stores::id.eq(store))
+        .count()
+        .get_result(c)
+        .await?;
+    if found == 0 {
+        return Err(ApiError::invalid(field, "no such store"));
+    }
+    Ok(())
+}
+
+/// 422 on `field` unless an active user of the tenant has this id.
+pub(crate) async fn active_user_exists(
+    c: &mut Conn,
+    field: &str,
+    user: Uuid,
+) -> Result<(), ApiError> {
+    use crate::db::schema::users;
+    let found: i64 = users::table
+        .filter(users::id.eq(user))
+        .filter(users::active.eq(true))
+        .count()
+        .get_result(c)
+        .await?;
+    if found == 0 {
+        return Err(ApiError::invalid(field, "no such user"));
+    }
+    Ok(())
+}
+
 /// Checks the home store (exists; for store-scoped callers, one of theirs).
 async fn check_home_store(
     c: &mut Conn,
@@ -472,14 +510,7 @@ async fn check_home_store(
     scope: Scope,
     store: Uuid,
 ) -> Result<(), ApiError> {
-    let found: i64 = stores::table
-        .filter(stores::id.eq(store))
-        .count()
-        .get_result(c)
-        .await?;
-    if found == 0 {
-        return Err(ApiError::invalid("home_store_id", "no such store"));
-    }
+    store_exists(c, "home_store_id", store).await?;
     if scope != Scope::Tenant && !auth.in_store(store) {
         return Err(ApiError::invalid(
             "home_store_id",
@@ -711,15 +742,10 @@ fn full_phone_candidates(needle: &str) -> Option<Vec<String>> {
     let mut out = vec![format!("+{digits}")];
     if !needle.starts_with('+') {
         let national = digits.trim_start_matches('0');
-        for country in [
-            "IN", "US", "GB", "AE", "SG", "AU", "NZ", "MY", "SA", "QA", "KW", "OM", "BH", "NP",
-            "LK", "BD",
-        ] {
-            if let Some(cc) = calling_code(country) {
-                let p = format!("+{cc}{national}");
-                if p.len() <= 16 && !out.contains(&p) {
-                    out.push(p);
-                }
+        for (_, cc) in CALLING_CODES {
+            let p = format!("+{cc}{national}");
+            if p.len() <= 16 && !out.contains(&p) {
+                out.push(p);
             }
         }
     }

@@ -16,7 +16,7 @@ use crate::auth::Auth;
 use crate::auth::rbac::{Permission, Scope};
 use crate::db::Conn;
 use crate::db::schema::{
-    customer_phones, customers, interest_photos, leads, stores, users, visit_interests, visits,
+    customer_phones, customers, interest_photos, leads, users, visit_interests, visits,
 };
 use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Json, Page, PageParams, Validator};
@@ -282,24 +282,9 @@ pub async fn create(
     let visit = state
         .db
         .tenant_tx(tenant, auth.user_id, async |c| {
-            let store_ok: i64 = stores::table
-                .filter(stores::id.eq(input.store_id))
-                .count()
-                .get_result(c)
-                .await?;
-            if store_ok == 0 {
-                return Err(ApiError::invalid("store_id", "no such store"));
-            }
+            super::store_exists(c, "store_id", input.store_id).await?;
             let attended_by = input.attended_by.unwrap_or(auth.user_id);
-            let staff: i64 = users::table
-                .filter(users::id.eq(attended_by))
-                .filter(users::active.eq(true))
-                .count()
-                .get_result(c)
-                .await?;
-            if staff == 0 {
-                return Err(ApiError::invalid("attended_by", "no such user"));
-            }
+            super::active_user_exists(c, "attended_by", attended_by).await?;
             let customer_id = match (&input.customer, input.customer_id) {
                 (Some(new), _) => {
                     let mut new = new.clone();
@@ -574,11 +559,7 @@ pub async fn by_phone(
     let found = state
         .db
         .tenant_tx(tenant, auth.user_id, async |c| {
-            let country: String = crate::db::schema::tenants::table
-                .find(tenant)
-                .select(crate::db::schema::tenants::country)
-                .first(c)
-                .await?;
+            let country = super::tenant_country(c, tenant).await?;
             let mut v = Validator::default();
             let phone = super::normalise_phone(&mut v, "phone", &query.phone, &country);
             v.finish()?;

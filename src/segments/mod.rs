@@ -27,6 +27,9 @@ use crate::http::extract::{Json, Page, PageParams, Validator};
 use crate::state::AppState;
 use rule::{Bind, Context, Rule, compile};
 
+/// Look-ahead of the occasion segments when none is asked for (days).
+pub const DEFAULT_DAYS: i64 = 7;
+
 /// Spend at which a customer becomes VIP, in whole currency units.
 pub const VIP_SPEND: i64 = 300_000;
 /// Spend at which a customer becomes VVIP.
@@ -267,7 +270,7 @@ pub async fn auto_tags_expr(
         ))
         .load(c)
         .await?;
-    let mut tagged: Vec<(String, Rule)> = builtins(7)
+    let mut tagged: Vec<(String, Rule)> = builtins(DEFAULT_DAYS)
         .into_iter()
         .filter_map(|s| Some((s.auto_tag?, s.rule)))
         .collect();
@@ -386,7 +389,7 @@ pub async fn list(
                 .await?)
         })
         .await?;
-    let mut out = builtins(7);
+    let mut out = builtins(DEFAULT_DAYS);
     out.extend(rows.into_iter().map(Segment::from));
     Ok(web::Json(out))
 }
@@ -407,7 +410,9 @@ pub async fn get_one(
     let tenant = require(&auth)?;
     let segment = state
         .db
-        .tenant_tx(tenant, auth.user_id, async |c| find(c, &id, 7).await)
+        .tenant_tx(tenant, auth.user_id, async |c| {
+            find(c, &id, DEFAULT_DAYS).await
+        })
         .await?;
     Ok(web::Json(segment))
 }
@@ -440,7 +445,9 @@ impl SegmentInput {
                 "must be 1 to 40 lower-case letters, digits or -",
             );
             v.check(
-                !builtins(7).iter().any(|b| b.auto_tag.as_deref() == Some(t)),
+                !builtins(DEFAULT_DAYS)
+                    .iter()
+                    .any(|b| b.auto_tag.as_deref() == Some(t)),
                 "auto_tag",
                 "is kept by a built-in segment",
             );
@@ -526,7 +533,7 @@ pub async fn update(
     let segment = state
         .db
         .tenant_tx(tenant, auth.user_id, async |c| {
-            let before = find(c, &id, 7).await?;
+            let before = find(c, &id, DEFAULT_DAYS).await?;
             compile(&input.rule, context(c, tenant).await?, 0)?;
             let row: SegmentRow = diesel::update(segments::table.find(uuid))
                 .set((
@@ -596,7 +603,7 @@ pub async fn remove(
     state
         .db
         .tenant_tx(tenant, auth.user_id, async |c| {
-            let before = find(c, &id, 7).await?;
+            let before = find(c, &id, DEFAULT_DAYS).await?;
             diesel::delete(segments::table.find(uuid))
                 .execute(c)
                 .await?;
@@ -673,7 +680,7 @@ pub struct DaysParam {
 impl DaysParam {
     fn get(&self) -> Result<i64, ApiError> {
         match self.days {
-            None => Ok(7),
+            None => Ok(DEFAULT_DAYS),
             Some(d) if (0..=60).contains(&d) => Ok(d),
             Some(_) => Err(ApiError::invalid("days", "must be between 0 and 60")),
         }
@@ -946,7 +953,7 @@ mod tests {
             now: Utc::now(),
             single: false,
         };
-        for s in builtins(7) {
+        for s in builtins(DEFAULT_DAYS) {
             compile(&s.rule, ctx, 0).unwrap_or_else(|e| panic!("{}: {e:?}", s.id));
         }
     }
