@@ -402,18 +402,22 @@ pub fn start_background(hubs: Arc<Hubs>, db: crate::db::Db, retention_days: i64)
         let mut every = tokio::time::interval(Duration::from_secs(3600));
         loop {
             every.tick().await;
-            // Hourly housekeeping across all nodes: the dedupe key is the hour, so
-            // each job runs once per hour however many nodes are up.
-            let hour = Utc::now().format("%Y-%m-%dT%H").to_string();
+            // Housekeeping across all nodes: the dedupe key is the period (hour
+            // or day), so each job runs once per period however many nodes are up.
+            const HOURLY: &str = "%Y-%m-%dT%H";
+            // Auto tags are recomputed once a day (and on every change).
+            const DAILY: &str = "%Y-%m-%d";
+            let now = Utc::now();
             let queued = db
                 .platform_tx(async |c| {
-                    for (kind, payload) in [
+                    for (kind, payload, period) in [
                         (
                             SWEEP_JOB,
                             serde_json::json!({ "retention_days": retention_days }),
+                            HOURLY,
                         ),
-                        (crate::customers::PURGE_JOB, serde_json::json!({})),
-                        (crate::segments::AUTOTAG_JOB, serde_json::json!({})),
+                        (crate::customers::PURGE_JOB, serde_json::json!({}), HOURLY),
+                        (crate::segments::AUTOTAG_JOB, serde_json::json!({}), DAILY),
                     ] {
                         let job = crate::jobs::NewJob {
                             kind,
@@ -421,12 +425,7 @@ pub fn start_background(hubs: Arc<Hubs>, db: crate::db::Db, retention_days: i64)
                             payload,
                             run_at: None,
                             max_attempts: 3,
-                            // Auto tags are recomputed once a day (and on every change).
-                            dedupe_key: Some(if kind == crate::segments::AUTOTAG_JOB {
-                                format!("{kind}:{}", &hour[..10])
-                            } else {
-                                format!("{kind}:{hour}")
-                            }),
+                            dedupe_key: Some(format!("{kind}:{}", now.format(period))),
                         };
                         crate::jobs::enqueue(c, job).await?;
                     }
