@@ -23,7 +23,7 @@ type DemoUser = (
     &'static [&'static str],
 );
 
-const DEMO_USERS: [DemoUser; 6] = [
+const DEMO_USERS: [DemoUser; 7] = [
     (
         "owner@demo.test",
         "Priya Raghavan",
@@ -50,6 +50,13 @@ const DEMO_USERS: [DemoUser; 6] = [
         "Rohit Sharma",
         Role::Telecaller,
         "+917019223344",
+        &["BLR-MG"],
+    ),
+    (
+        "telecaller2@demo.test",
+        "Meena Pillai",
+        Role::Telecaller,
+        "+917019556677",
         &["BLR-MG"],
     ),
     (
@@ -421,6 +428,11 @@ async fn ensure_customers(c: &mut crate::db::Conn, tenant: Uuid) -> Result<(), A
         .select(users::id)
         .first(c)
         .await?;
+    let telecaller: Uuid = users::table
+        .filter(users::email.eq("telecaller@demo.test"))
+        .select(users::id)
+        .first(c)
+        .await?;
     for (i, (name, phone, city, tier, tags, metals, categories, code, interest, outcome, value)) in
         DEMO_CUSTOMERS.into_iter().enumerate()
     {
@@ -487,6 +499,8 @@ async fn ensure_customers(c: &mut crate::db::Conn, tenant: Uuid) -> Result<(), A
             .execute(c)
             .await?;
         if !purchased {
+            // MG Road's first leads wait in Rohit's queue; the rest in the store backlog.
+            let mine = code == "BLR-MG" && i % 2 == 0;
             diesel::insert_into(leads::table)
                 .values((
                     leads::id.eq(Uuid::now_v7()),
@@ -495,6 +509,10 @@ async fn ensure_customers(c: &mut crate::db::Conn, tenant: Uuid) -> Result<(), A
                     leads::store_id.eq(store),
                     leads::source.eq("visit"),
                     leads::visit_id.eq(visit),
+                    leads::state.eq(if mine { "assigned" } else { "new" }),
+                    leads::assigned_to.eq(mine.then_some(telecaller)),
+                    leads::assigned_at.eq(mine.then_some(at)),
+                    leads::created_at.eq(at),
                 ))
                 .execute(c)
                 .await?;

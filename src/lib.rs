@@ -17,5 +17,6 @@ pub mod server;
 pub mod state;
 pub mod storage;
 pub mod stores;
+pub mod telecalling;
 pub mod tenants;
 pub mod users;

@@ -23,6 +23,9 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Login and password-reset attempts per client IP, checked before any hashing.
     pub auth_ip_limiter: Arc<DefaultKeyedRateLimiter<String>>,
+    /// Web-form enquiries per client IP, and per form key.
+    pub form_ip_limiter: Arc<DefaultKeyedRateLimiter<String>>,
+    pub form_key_limiter: Arc<DefaultKeyedRateLimiter<String>>,
     /// Bounds concurrent password hashes so a flood cannot take every core.
     pub hash_slots: Arc<tokio::sync::Semaphore>,
     /// This node's tenant hubs.
@@ -66,6 +69,14 @@ impl AppState {
                 crate::customers::appointments::REMIND_JOB,
                 crate::customers::appointments::remind_job,
             )
+            .on(
+                crate::telecalling::SLA_JOB,
+                crate::telecalling::console::sla_job,
+            )
+            .on(
+                crate::telecalling::FOLLOW_UP_JOB,
+                crate::telecalling::console::follow_up_job,
+            )
             .on(crate::push::PUSH_JOB, move |db, job| {
                 crate::push::send_job(db, push_key.clone(), subject.clone(), job)
             });
@@ -90,6 +101,13 @@ impl AppState {
             mailer: Arc::new(mailer),
             metrics: Arc::new(Metrics::new()),
             auth_ip_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+            form_ip_limiter: Arc::new(RateLimiter::keyed(
+                Quota::per_minute(NonZeroU32::new(10).expect("non-zero"))
+                    .allow_burst(NonZeroU32::new(5).expect("non-zero")),
+            )),
+            form_key_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(
+                NonZeroU32::new(120).expect("non-zero"),
+            ))),
             hash_slots: Arc::new(tokio::sync::Semaphore::new(cores)),
             config,
         })
@@ -105,8 +123,16 @@ impl AppState {
 
     /// 429 with the wait when `ip` has used its login budget.
     pub fn check_auth_ip(&self, ip: Option<&str>) -> Result<(), crate::http::error::ApiError> {
-        let key = ip.unwrap_or("unknown").to_string();
-        self.auth_ip_limiter.check_key(&key).map_err(|not_until| {
+        self.check_limit(&self.auth_ip_limiter, ip.unwrap_or("unknown"))
+    }
+
+    /// 429 with the wait when `key` has used its budget in `limiter`.
+    pub fn check_limit(
+        &self,
+        limiter: &DefaultKeyedRateLimiter<String>,
+        key: &str,
+    ) -> Result<(), crate::http::error::ApiError> {
+        limiter.check_key(&key.to_string()).map_err(|not_until| {
             let wait = not_until.wait_time_from(governor::clock::Clock::now(
                 &governor::clock::DefaultClock::default(),
             ));

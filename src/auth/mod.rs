@@ -51,7 +51,8 @@ impl Auth {
     pub fn actor(&self) -> Actor {
         Actor {
             tenant_id: self.tenant_id,
-            user_id: Some(self.user_id),
+            // Web forms act with the nil id: the system, not a person.
+            user_id: (!self.user_id.is_nil()).then_some(self.user_id),
             name: Some(self.name.clone()),
             meta: self.meta.clone(),
         }

@@ -153,6 +153,43 @@ async fn insert(
     Ok(id)
 }
 
+/// Books an appointment for a customer the caller already may see (a
+/// telecaller's revisit), announces it and returns its id.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_for(
+    c: &mut Conn,
+    auth: &Auth,
+    tenant: Uuid,
+    customer_id: Uuid,
+    store_id: Uuid,
+    staff_id: Option<Uuid>,
+    scheduled_at: DateTime<Utc>,
+    purpose: &str,
+) -> Result<Uuid, ApiError> {
+    let input = AppointmentInput {
+        customer_id,
+        store_id,
+        staff_id,
+        scheduled_at,
+        purpose: purpose.into(),
+        notes: None,
+    };
+    validate(&input)?;
+    let id = insert(c, auth, tenant, &input).await?;
+    let a = find(c, auth, Scope::Tenant, id).await?;
+    announce(
+        c,
+        auth,
+        tenant,
+        &a,
+        "appointment.created",
+        "create",
+        audit::created(&a),
+    )
+    .await?;
+    Ok(id)
+}
+
 fn validate(input: &AppointmentInput) -> Result<(), ApiError> {
     let mut v = Validator::default();
     v.text("purpose", &input.purpose, 1, 200)

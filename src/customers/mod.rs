@@ -256,6 +256,38 @@ pub struct CustomerInput {
     pub family: Vec<FamilyMember>,
 }
 
+impl CustomerInput {
+    /// A customer known only from a website enquiry.
+    pub fn web_enquiry(name: &str, phone: &str, email: Option<&str>, store: Uuid) -> Self {
+        CustomerInput {
+            name: name.into(),
+            phones: vec![phone.into()],
+            email: email
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .map(String::from),
+            gender: None,
+            birth_date: None,
+            anniversary: None,
+            address: None,
+            city: None,
+            area: None,
+            postal_code: None,
+            language: None,
+            community: None,
+            customer_type: None,
+            preferences: JewelleryPreferences::default(),
+            budget_band: None,
+            tier: None,
+            tags: vec!["web-enquiry".into()],
+            consent: ConsentInput::default(),
+            dnd: false,
+            home_store_id: Some(store),
+            family: vec![],
+        }
+    }
+}
+
 /// International dialling codes of the tenant countries we serve; other
 /// countries must enter numbers with `+`.
 const CALLING_CODES: [(&str, &str); 17] = [
@@ -658,7 +690,7 @@ pub async fn insert(
             customers::consent.eq(json!(consent)),
             customers::dnd.eq(input.dnd),
             customers::home_store_id.eq(home),
-            customers::created_by.eq(auth.user_id),
+            customers::created_by.eq((!auth.user_id.is_nil()).then_some(auth.user_id)),
         ))
         .execute(c)
         .await?;

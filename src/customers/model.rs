@@ -10,7 +10,7 @@ use uuid::Uuid;
 macro_rules! words {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
         pub enum $name { $(#[serde(rename = $text)] $variant),+ }
 
         // Written by hand: the derive cannot see renames made inside a macro.
@@ -41,6 +41,8 @@ macro_rules! words {
         }
     };
 }
+
+pub(crate) use words;
 
 words!(Gender { Female = "female", Male = "male", Other = "other" });
 words!(CustomerType { Individual = "individual", Corporate = "corporate", Wholesale = "wholesale" });

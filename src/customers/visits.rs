@@ -368,7 +368,7 @@ pub async fn create(
                     .execute(c)
                     .await?;
             } else {
-                let lead = open_lead(c, tenant, customer_id, input.store_id, id).await?;
+                let lead = open_lead(c, tenant, auth.user_id, customer_id, input.store_id, id).await?;
                 diesel::update(visits::table.find(id))
                     .set(visits::lead_id.eq(lead))
                     .execute(c)
@@ -414,6 +414,7 @@ pub async fn create(
 async fn open_lead(
     c: &mut Conn,
     tenant: Uuid,
+    actor: Uuid,
     customer_id: Uuid,
     store_id: Uuid,
     visit_id: Uuid,
@@ -429,30 +430,20 @@ async fn open_lead(
     if let Some(lead) = open {
         return Ok(lead);
     }
-    let lead_id = Uuid::now_v7();
-    diesel::insert_into(leads::table)
-        .values((
-            leads::id.eq(lead_id),
-            leads::tenant_id.eq(tenant),
-            leads::customer_id.eq(customer_id),
-            leads::store_id.eq(store_id),
-            leads::source.eq("visit"),
-            leads::visit_id.eq(visit_id),
-        ))
-        .execute(c)
-        .await?;
-    emit(
+    crate::telecalling::create_lead(
         c,
         tenant,
-        "leads",
-        "lead.created",
-        json!({ "id": lead_id, "customer_id": customer_id, "store_id": store_id, "visit_id": visit_id, "state": "new" }),
-        &Audience::Stores {
-            stores: vec![store_id],
+        Some(actor),
+        crate::telecalling::NewLead {
+            customer_id,
+            store_id,
+            source: "visit",
+            visit_id: Some(visit_id),
+            priority: 2,
+            note: None,
         },
     )
-    .await?;
-    Ok(lead_id)
+    .await
 }
 
 /// Visit list filters.

@@ -371,6 +371,17 @@ diesel::table! {
         assigned_to -> Nullable<Uuid>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        priority -> Int2,
+        note -> Nullable<Text>,
+        assigned_at -> Nullable<Timestamptz>,
+        sla_due_at -> Nullable<Timestamptz>,
+        sla_breached_at -> Nullable<Timestamptz>,
+        follow_up_at -> Nullable<Timestamptz>,
+        last_call_at -> Nullable<Timestamptz>,
+        attempts_on -> Nullable<Date>,
+        attempts_that_day -> Int2,
+        sales_rep_id -> Nullable<Uuid>,
+        closed_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -459,6 +470,103 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    telecalling_settings (store_id) {
+        store_id -> Uuid,
+        tenant_id -> Uuid,
+        rule -> Text,
+        max_open_leads -> Int4,
+        sla_minutes -> Int4,
+        sticky_days -> Int4,
+        retry_minutes -> Int4,
+        max_attempts_per_day -> Int4,
+        calling_start -> Time,
+        calling_end -> Time,
+        wrap_up_seconds -> Int4,
+        thresholds -> Jsonb,
+        last_assigned_to -> Nullable<Uuid>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    agents (user_id) {
+        user_id -> Uuid,
+        tenant_id -> Uuid,
+        status -> Text,
+        since -> Timestamptz,
+        lead_id -> Nullable<Uuid>,
+        call_id -> Nullable<Uuid>,
+        languages -> Array<Text>,
+    }
+}
+
+diesel::table! {
+    lead_history (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        lead_id -> Uuid,
+        kind -> Text,
+        from_state -> Nullable<Text>,
+        to_state -> Text,
+        assigned_to -> Nullable<Uuid>,
+        actor_id -> Nullable<Uuid>,
+        reason -> Nullable<Text>,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    calls (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        lead_id -> Uuid,
+        customer_id -> Uuid,
+        store_id -> Uuid,
+        telecaller_id -> Uuid,
+        phone -> Text,
+        started_at -> Timestamptz,
+        ended_at -> Nullable<Timestamptz>,
+        disposition -> Nullable<Text>,
+        duration_seconds -> Nullable<Int4>,
+        sentiment -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        next_step -> Nullable<Text>,
+        follow_up_at -> Nullable<Timestamptz>,
+        appointment_id -> Nullable<Uuid>,
+        disposed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    lead_transfers (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        lead_id -> Uuid,
+        from_user -> Uuid,
+        to_user -> Uuid,
+        note -> Nullable<Text>,
+        status -> Text,
+        reason -> Nullable<Text>,
+        appointment_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        decided_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    lead_forms (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        store_id -> Uuid,
+        name -> Text,
+        key -> Text,
+        active -> Bool,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(stores -> tenants (tenant_id));
 diesel::joinable!(user_stores -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -498,4 +606,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     segments,
     customer_imports,
     interest_photos,
+    telecalling_settings,
+    agents,
+    lead_history,
+    calls,
+    lead_transfers,
+    lead_forms,
 );

@@ -4,7 +4,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::{
-    audit, auth, customers, jobs, notifications, push, realtime, segments, stores, tenants, users,
+    audit, auth, customers, jobs, notifications, push, realtime, segments, stores, telecalling,
+    tenants, users,
 };
 
 struct BearerAuth;
@@ -48,6 +49,17 @@ impl Modify for BearerAuth {
         customers::appointments::set_status, customers::appointments::reschedule,
         segments::list, segments::get_one, segments::create, segments::update, segments::remove, segments::preview,
         segments::segment_count, segments::members, segments::export,
+        telecalling::lead_routes::list, telecalling::lead_routes::create, telecalling::lead_routes::get_one,
+        telecalling::lead_routes::set_state, telecalling::lead_routes::assign,
+        telecalling::console::console, telecalling::console::set_status, telecalling::console::next,
+        telecalling::console::start_call, telecalling::console::end_call, telecalling::console::dispose,
+        telecalling::console::update_agent,
+        telecalling::get_settings, telecalling::put_settings,
+        telecalling::board::wallboard, telecalling::board::report,
+        telecalling::transfers::create, telecalling::transfers::list,
+        telecalling::transfers::accept, telecalling::transfers::reject,
+        telecalling::forms::list, telecalling::forms::create, telecalling::forms::remove,
+        telecalling::forms::enquire,
         realtime::ticket, realtime::connect, realtime::presence::list,
         jobs::summary, jobs::list,
         push::vapid_key, push::subscribe, push::unsubscribe,
@@ -65,6 +77,7 @@ impl Modify for BearerAuth {
         (name = "appointments", description = "Appointments and follow-ups at a store"),
         (name = "imports", description = "Customer import (CSV, XLSX, JSON: upload, validate, confirm) and streamed export"),
         (name = "segments", description = "Rules over customers: built-in and saved segments, counts, members, consent-aware campaign lists and auto-tags"),
+        (name = "telecalling", description = "Leads and their state machine, instant assignment, the telecaller console, calls and dispositions, follow-ups, transfers to sales, the live wallboard, reports and public web forms (docs/telecalling.md)"),
         (name = "push", description = "Web Push subscriptions"),
         (name = "jobs", description = "Background job queue (counts and failures)"),
         (name = "notifications", description = "My notification centre and preferences"),

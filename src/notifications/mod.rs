@@ -19,12 +19,19 @@ use crate::realtime::events::{Audience, emit};
 use crate::state::AppState;
 
 /// Notification types a user can mute, with their labels.
-pub const TYPES: [(&str, &str); 2] = [
+pub const TYPES: [(&str, &str); 6] = [
     (
         "account.changed",
         "Changes an administrator makes to your role or stores",
     ),
     ("security.password_changed", "Your password was changed"),
+    ("lead.assigned", "Leads a manager assigns to you"),
+    ("lead.follow_up_due", "Follow-up calls that fall due"),
+    ("lead.sla_breached", "Leads you did not call in time"),
+    (
+        "lead.transfer",
+        "Leads passed to you, and answers to leads you passed on",
+    ),
 ];
 
 /// One notification.

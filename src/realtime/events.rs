@@ -28,6 +28,13 @@ pub enum Audience {
     Stores { stores: Vec<Uuid> },
     /// Exactly these people.
     Users { users: Vec<Uuid> },
+    /// These people, business admins, and people with one of `roles` in one
+    /// of `stores` (a lead goes to its store's managers and its telecaller).
+    Staff {
+        stores: Vec<Uuid>,
+        roles: Vec<Role>,
+        users: Vec<Uuid>,
+    },
 }
 
 /// The receiving side of an audience check.
@@ -48,6 +55,15 @@ impl Audience {
                 v.role == Role::BusinessAdmin || stores.iter().any(|s| v.stores.contains(s))
             }
             Audience::Users { users } => users.contains(&v.user_id),
+            Audience::Staff {
+                stores,
+                roles,
+                users,
+            } => {
+                users.contains(&v.user_id)
+                    || v.role == Role::BusinessAdmin
+                    || (roles.contains(&v.role) && stores.iter().any(|s| v.stores.contains(s)))
+            }
         }
     }
 }
@@ -157,6 +173,15 @@ mod tests {
             }
             .allows(&tele)
         );
+        let lead = Audience::Staff {
+            stores: vec![s1],
+            roles: vec![Role::Manager],
+            users: vec![],
+        };
+        assert!(!lead.allows(&tele));
+        assert!(lead.allows(&viewer(Role::Manager, &[s1])));
+        assert!(!lead.allows(&viewer(Role::Manager, &[s2])));
+        assert!(lead.allows(&viewer(Role::BusinessAdmin, &[])));
         let json = serde_json::to_value(Audience::Roles {
             roles: vec![Role::SalesRep],
         })

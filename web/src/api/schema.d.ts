@@ -215,6 +215,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calls/{id}/disposition": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Save a call's disposition. It moves the lead (illegal moves → 409),
+         *     schedules a retry within calling hours after no answer, a reminder for a
+         *     call back or follow-up, an appointment for a revisit, and frees me for the
+         *     next lead.
+         */
+        post: operations["calls_dispose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hang up: the call ends and I am in wrap-up until I save the disposition. */
+        post: operations["calls_end"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers": {
         parameters: {
             query?: never;
@@ -530,6 +569,165 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/lead-forms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Web forms of my stores (business admins: all). */
+        get: operations["lead_forms_list"];
+        put?: never;
+        /**
+         * Create a web form for a store; its key is the only credential, so treat
+         *     it like a password you are happy to publish on one page.
+         */
+        post: operations["lead_forms_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lead-forms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Switch a web form off (its key stops working at once). */
+        delete: operations["lead_forms_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Leads the caller may see, newest first. */
+        get: operations["leads_list"];
+        put?: never;
+        /**
+         * Enter a lead by hand; it is assigned at once by the store's rule.
+         *     A customer with an open lead gets a 409 naming it.
+         */
+        post: operations["leads_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign or reassign leads (bulk): to one telecaller, or each by its store's
+         *     rule. The telecaller must work at the lead's store and stay within the
+         *     store's cap; closed leads are a 409. All or nothing.
+         */
+        post: operations["leads_assign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A lead with its history, calls, transfers and who else called the number. */
+        get: operations["leads_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a call on a lead (the console dials through a tel: link). Refused
+         *     for DND or withdrawn consent, outside the store's calling hours, past the
+         *     day's attempt limit, for a closed lead, or while another call awaits its
+         *     disposition.
+         */
+        post: operations["calls_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a lead along its state machine; an illegal move is a 409. Telecallers
+         *     move their own leads, managers their stores', business admins any.
+         */
+        post: operations["leads_set_state"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hand a qualified lead to a sales rep (who is notified). One pending
+         *     transfer per lead.
+         */
+        post: operations["leads_transfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -662,6 +860,27 @@ export interface paths {
         get: operations["presence_list"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/lead-forms/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post an enquiry from a website (no sign-in; the form key identifies the
+         *     store). The customer is found by phone or created; a customer with an open
+         *     lead keeps it. Rate-limited per IP and per key (429).
+         */
+        post: operations["public_enquiry"];
         delete?: never;
         options?: never;
         head?: never;
@@ -966,6 +1185,144 @@ export interface paths {
         patch: operations["stores_update"];
         trace?: never;
     };
+    "/api/v1/telecalling/agents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put a telecaller on leave or back, or set their languages (business admins
+         *     and their stores' managers).
+         */
+        put: operations["agents_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/telecalling/console": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My console: status, queue, the call awaiting disposition, today's counts. */
+        get: operations["console_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/telecalling/next": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Serve my next callable lead (due follow-ups first); when my queue is empty,
+         *     take the oldest waiting lead of my stores. Refused until the previous
+         *     call's disposition is saved.
+         */
+        post: operations["console_next"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/telecalling/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Calls, connects, talk time, conversions and sentiment per telecaller or
+         *     per store over a date range; JSON for the screen, CSV or JSON lines to
+         *     download. Business admins see every store, managers theirs.
+         */
+        get: operations["telecalling_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/telecalling/settings/{store_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A store's calling rules (business admins and its managers; its telecallers read them). */
+        get: operations["telecalling_settings_get"];
+        /** Set a store's assignment rule, caps, SLA, calling hours and wallboard thresholds. */
+        put: operations["telecalling_settings_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/telecalling/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Go on break or become available (which picks up waiting leads). Refused
+         *     while a call awaits its disposition.
+         */
+        put: operations["console_set_status"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/telecalling/wallboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The live wallboard: every telecaller's status and day, each store's queue,
+         *     and the floor's totals with the stores' thresholds. Refetch on
+         *     `telecalling` events.
+         */
+        get: operations["wallboard_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants": {
         parameters: {
             query?: never;
@@ -1013,6 +1370,57 @@ export interface paths {
         put?: never;
         /** Create a tenant's first business admin (platform admins; refused once one exists). */
         post: operations["tenants_create_admin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Transfers to or from me (managers: their stores'; business admins: all), newest first. */
+        get: operations["transfers_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfers/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept a lead passed to me: it becomes mine (with an appointment when given). */
+        post: operations["transfers_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfers/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a lead passed to me, with a reason; it stays with its telecaller. */
+        post: operations["transfers_reject"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1083,6 +1491,15 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Accepting a transfer. */
+        AcceptInput: {
+            /**
+             * Format: date-time
+             * @description Books the customer's visit with me; without it the lead stays a
+             *     qualified, open deal of mine.
+             */
+            appointment_at?: string | null;
+        };
         /** @description One profile view. */
         AccessEntry: {
             /** Format: date-time */
@@ -1096,6 +1513,52 @@ export interface components {
             /** Format: uuid */
             user_id: string;
             user_name: string;
+        };
+        /** @description A telecaller's status or languages, set by their manager. */
+        AgentInput: {
+            /** @description Languages they call in (for the language rule), e.g. `["ta", "en"]`. */
+            languages?: string[] | null;
+            status?: components["schemas"]["AgentStatus"] | null;
+        };
+        /** @enum {string} */
+        AgentStatus: "available" | "on_call" | "wrap_up" | "break" | "leave";
+        /** @description One telecaller on the board. */
+        AgentTile: {
+            /** Format: int64 */
+            calls_last_hour: number;
+            /** Format: int64 */
+            calls_today: number;
+            /** Format: int64 */
+            connects_today: number;
+            /** Format: int64 */
+            conversions_today: number;
+            /**
+             * Format: int64
+             * @description Start of call to saved disposition.
+             */
+            handle_seconds_today: number;
+            /** @description The customer on their screen. */
+            lead_customer?: string | null;
+            /** Format: uuid */
+            lead_id?: string | null;
+            name: string;
+            online: boolean;
+            /** Format: int64 */
+            open_leads: number;
+            /** Format: int64 */
+            overdue_follow_ups: number;
+            /**
+             * Format: date-time
+             * @description When the status began (time in state).
+             */
+            since: string;
+            /** @description `available`, `on_call`, `wrap_up`, `break`, `leave` (`offline` when not connected). */
+            status: string;
+            store_ids: string[];
+            /** Format: int64 */
+            talk_seconds_today: number;
+            /** Format: uuid */
+            user_id: string;
         };
         /** @description An appointment. */
         Appointment: {
@@ -1149,6 +1612,31 @@ export interface components {
             /** @description `confirmed`, `completed`, `cancelled` or `no_show` (use reschedule to move it). */
             status: components["schemas"]["AppointmentStatus"];
         };
+        /** @description Leads to hand out. */
+        AssignInput: {
+            /** @description 1 to 500 leads. */
+            lead_ids: string[];
+            /**
+             * Format: uuid
+             * @description The telecaller; absent: each lead by its store's rule.
+             */
+            user_id?: string | null;
+        };
+        /** @description What happened to each lead. */
+        AssignResult: {
+            assigned: components["schemas"]["AssignedLead"][];
+            /** @description Leads left unassigned (nobody available or at their cap). */
+            unassigned: string[];
+        };
+        /** @enum {string} */
+        AssignRule: "manual" | "round_robin" | "least_loaded" | "language";
+        /** @description One lead handed out. */
+        AssignedLead: {
+            /** Format: uuid */
+            lead_id: string;
+            /** Format: uuid */
+            user_id: string;
+        };
         /** @description One audit row. */
         AuditEntry: {
             action: string;
@@ -1170,6 +1658,33 @@ export interface components {
         };
         /** @enum {string} */
         BudgetBand: "under_50k" | "50k_2l" | "2l_5l" | "5l_10l" | "above_10l";
+        /** @description A call as the lead's history shows it. */
+        CallItem: {
+            /** Format: uuid */
+            appointment_id?: string | null;
+            /** Format: date-time */
+            disposed_at?: string | null;
+            disposition?: string | null;
+            /** Format: int32 */
+            duration_seconds?: number | null;
+            /** Format: date-time */
+            ended_at?: string | null;
+            /** Format: date-time */
+            follow_up_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            lead_id: string;
+            next_step?: string | null;
+            notes?: string | null;
+            phone: string;
+            sentiment?: string | null;
+            /** Format: date-time */
+            started_at: string;
+            /** Format: uuid */
+            telecaller_id: string;
+            telecaller_name: string;
+        };
         /** @enum {string} */
         Category: "rings" | "necklace_sets" | "chains" | "mangalsutra" | "bangles" | "earrings" | "pendants" | "bracelets" | "nose_pins" | "anklets" | "coins" | "other";
         /** @description The current and the new password. */
@@ -1235,6 +1750,22 @@ export interface components {
             sms: components["schemas"]["ConsentGrant"] | null;
             /** @default null */
             whatsapp: components["schemas"]["ConsentGrant"] | null;
+        };
+        /** @description Everything the console shows. */
+        Console: {
+            me: components["schemas"]["MyStatus"];
+            open_call?: components["schemas"]["CallItem"] | null;
+            /**
+             * @description My open leads: due follow-ups first, then new leads by priority, then
+             *     later follow-ups.
+             */
+            queue: components["schemas"]["LeadItem"][];
+            today: components["schemas"]["DayCounts"];
+            /**
+             * Format: int32
+             * @description Seconds a wrap-up may take before it shows as overdue.
+             */
+            wrap_up_seconds: number;
         };
         /** @description A customer as the API shows it. */
         Customer: {
@@ -1351,6 +1882,66 @@ export interface components {
         };
         /** @enum {string} */
         CustomerType: "individual" | "corporate" | "wholesale";
+        /** @description Today's numbers for one telecaller. */
+        DayCounts: {
+            /** Format: int64 */
+            calls: number;
+            /** Format: int64 */
+            connects: number;
+            /** Format: int64 */
+            conversions: number;
+            /** Format: int64 */
+            follow_ups_due: number;
+            /** Format: int64 */
+            talk_seconds: number;
+        };
+        /** @enum {string} */
+        Disposition: "connected" | "no_answer" | "busy" | "switched_off" | "wrong_number" | "call_back" | "not_interested";
+        /** @description The disposition form. */
+        DispositionInput: {
+            /**
+             * Format: date-time
+             * @description Required for the `revisit` step: books an appointment at the lead's store.
+             */
+            appointment_at?: string | null;
+            disposition: components["schemas"]["Disposition"];
+            /**
+             * Format: int32
+             * @description Talk time; defaults to the time between start and hang-up.
+             */
+            duration_seconds?: number | null;
+            /**
+             * Format: date-time
+             * @description Required for `call_back` and for the `follow_up` step.
+             */
+            follow_up_at?: string | null;
+            next_step?: components["schemas"]["NextStep"] | null;
+            notes?: string | null;
+            sentiment?: components["schemas"]["Sentiment"] | null;
+        };
+        /** @description What the disposition did. */
+        DispositionResult: {
+            call: components["schemas"]["CallItem"];
+            /**
+             * Format: date-time
+             * @description When the lead comes back (a retry or a follow-up).
+             */
+            follow_up_at?: string | null;
+            lead: components["schemas"]["LeadItem"];
+        };
+        /** @description An enquiry from a website. */
+        Enquiry: {
+            email?: string | null;
+            message?: string | null;
+            name: string;
+            phone: string;
+            /** @description Leave empty: a hidden field only bots fill in. */
+            website?: string | null;
+        };
+        /** @description Accepted (always the same answer, so bots learn nothing). */
+        EnquiryReceived: {
+            received: boolean;
+        };
         /** @description A family member, optionally a customer record of their own. */
         FamilyMember: {
             /** Format: date */
@@ -1379,6 +1970,24 @@ export interface components {
         };
         /** @enum {string} */
         Gender: "female" | "male" | "other";
+        /** @description One line of a lead's history. */
+        HistoryLine: {
+            /**
+             * Format: uuid
+             * @description `None`: the system (automatic assignment, SLA, web form).
+             */
+            actor_id?: string | null;
+            /** Format: uuid */
+            assigned_to?: string | null;
+            assignee_name?: string | null;
+            /** Format: date-time */
+            at: string;
+            from_state?: string | null;
+            /** @description `state`, `assigned`, `sla_breach` or `transfer`. */
+            kind: string;
+            reason?: string | null;
+            to_state: string;
+        };
         /** @description An import record. */
         Import: {
             /** Format: date-time */
@@ -1502,8 +2111,113 @@ export interface components {
             /** Format: int64 */
             running: number;
         };
+        /** @description A lead with everything a telecaller or manager needs on one screen. */
+        LeadDetail: {
+            calls: components["schemas"]["CallItem"][];
+            history: components["schemas"]["HistoryLine"][];
+            lead: components["schemas"]["LeadItem"];
+            /**
+             * @description Calls to this customer's numbers by other telecallers within the
+             *     store's sticky window.
+             */
+            recent_calls_by_others: components["schemas"]["OtherCall"][];
+            transfers: components["schemas"]["Transfer"][];
+        };
+        /** @description A web form. */
+        LeadForm: {
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Post enquiries to `/api/v1/public/lead-forms/{key}`. */
+            key: string;
+            name: string;
+            /** Format: uuid */
+            store_id: string;
+            store_name: string;
+        };
+        /** @description A new web form. */
+        LeadFormInput: {
+            /** @description e.g. "Website enquiry". */
+            name: string;
+            /** Format: uuid */
+            store_id: string;
+        };
+        /** @description A lead entered by hand (a phone enquiry, a referral). */
+        LeadInput: {
+            /** Format: uuid */
+            customer_id: string;
+            note?: string | null;
+            /**
+             * Format: int32
+             * @description 1 high, 2 normal (default), 3 low.
+             */
+            priority?: number | null;
+            /** Format: uuid */
+            store_id: string;
+        };
+        /** @description A lead as lists, queues and the console show it. */
+        LeadItem: {
+            /** Format: date-time */
+            assigned_at?: string | null;
+            /** Format: uuid */
+            assigned_to?: string | null;
+            assignee_name?: string | null;
+            /**
+             * Format: int32
+             * @description Calls today (the store's calendar day).
+             */
+            attempts_today: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            customer_id: string;
+            customer_name: string;
+            /** @description Do not call: the customer is on DND or withdrew consent to calls. */
+            do_not_call: boolean;
+            /** Format: date-time */
+            follow_up_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            language?: string | null;
+            /** Format: date-time */
+            last_call_at?: string | null;
+            note?: string | null;
+            /** @description The customer's primary phone (E.164). */
+            phone: string;
+            /**
+             * Format: int32
+             * @description 1 high, 2 normal, 3 low.
+             */
+            priority: number;
+            /**
+             * Format: uuid
+             * @description The sales rep who accepted the lead.
+             */
+            sales_rep_id?: string | null;
+            /** Format: date-time */
+            sla_breached_at?: string | null;
+            /**
+             * Format: date-time
+             * @description Must be called by then or it is reassigned.
+             */
+            sla_due_at?: string | null;
+            /** @description `visit`, `import`, `web_form` or `manual`. */
+            source: string;
+            state: components["schemas"]["LeadState"];
+            /** Format: uuid */
+            store_id: string;
+            store_name: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: uuid */
+            visit_id?: string | null;
+        };
         /** @enum {string} */
         LeadSource: "walk_in" | "referral" | "instagram" | "facebook" | "google" | "whatsapp" | "website" | "exhibition" | "newspaper" | "hoarding" | "other";
+        /** @enum {string} */
+        LeadState: "new" | "assigned" | "attempted" | "contacted" | "follow_up" | "qualified" | "appointment_set" | "converted" | "lost" | "not_interested" | "wrong_number" | "dnd";
         /** @description Credentials. */
         LoginRequest: {
             email: string;
@@ -1540,6 +2254,25 @@ export interface components {
         };
         /** @enum {string} */
         Metal: "gold" | "silver" | "platinum" | "rose_gold";
+        /** @description My status as the console shows it. */
+        MyStatus: {
+            /**
+             * Format: uuid
+             * @description The call awaiting its disposition.
+             */
+            call_id?: string | null;
+            languages: string[];
+            /**
+             * Format: uuid
+             * @description The lead on screen.
+             */
+            lead_id?: string | null;
+            /** @description Online on at least one device (needed to get leads). */
+            online: boolean;
+            /** Format: date-time */
+            since: string;
+            status: components["schemas"]["AgentStatus"];
+        };
         /** @description Input for a tenant's first business admin. */
         NewAdmin: {
             email: string;
@@ -1586,6 +2319,12 @@ export interface components {
             role: components["schemas"]["Role"];
             store_ids?: string[];
         };
+        /** @description The lead served next. */
+        NextLead: {
+            lead?: components["schemas"]["LeadItem"] | null;
+        };
+        /** @enum {string} */
+        NextStep: "none" | "follow_up" | "revisit" | "qualified" | "converted" | "lost";
         /** @description A note on a customer. */
         NoteInput: {
             body: string;
@@ -1603,6 +2342,15 @@ export interface components {
             title: string;
             type: string;
             urgent: boolean;
+        };
+        /** @description Someone else who called this number recently (sticky-ownership alert). */
+        OtherCall: {
+            disposition?: string | null;
+            /** Format: date-time */
+            started_at: string;
+            /** Format: uuid */
+            telecaller_id: string;
+            telecaller_name: string;
         };
         /** @enum {string} */
         Outcome: "purchased" | "design_selected" | "wants_more_discount" | "checking_other_jewellers" | "felt_less_variety" | "other";
@@ -1764,6 +2512,67 @@ export interface components {
                 state: string;
                 /** Format: uuid */
                 tenant_id?: string | null;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list. */
+        Page_LeadItem: {
+            items: {
+                /** Format: date-time */
+                assigned_at?: string | null;
+                /** Format: uuid */
+                assigned_to?: string | null;
+                assignee_name?: string | null;
+                /**
+                 * Format: int32
+                 * @description Calls today (the store's calendar day).
+                 */
+                attempts_today: number;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                customer_id: string;
+                customer_name: string;
+                /** @description Do not call: the customer is on DND or withdrew consent to calls. */
+                do_not_call: boolean;
+                /** Format: date-time */
+                follow_up_at?: string | null;
+                /** Format: uuid */
+                id: string;
+                language?: string | null;
+                /** Format: date-time */
+                last_call_at?: string | null;
+                note?: string | null;
+                /** @description The customer's primary phone (E.164). */
+                phone: string;
+                /**
+                 * Format: int32
+                 * @description 1 high, 2 normal, 3 low.
+                 */
+                priority: number;
+                /**
+                 * Format: uuid
+                 * @description The sales rep who accepted the lead.
+                 */
+                sales_rep_id?: string | null;
+                /** Format: date-time */
+                sla_breached_at?: string | null;
+                /**
+                 * Format: date-time
+                 * @description Must be called by then or it is reassigned.
+                 */
+                sla_due_at?: string | null;
+                /** @description `visit`, `import`, `web_form` or `manual`. */
+                source: string;
+                state: components["schemas"]["LeadState"];
+                /** Format: uuid */
+                store_id: string;
+                store_name: string;
+                /** Format: date-time */
+                updated_at: string;
+                /** Format: uuid */
+                visit_id?: string | null;
             }[];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
@@ -1959,12 +2768,42 @@ export interface components {
         RefreshRequest: {
             refresh_token: string;
         };
+        /** @description Rejecting a transfer. */
+        RejectInput: {
+            reason: string;
+        };
         /** @enum {string} */
         Relation: "spouse" | "son" | "daughter" | "father" | "mother" | "brother" | "sister" | "grandchild" | "other";
-        /** @description The validation report. */
+        /** @description A report. */
         Report: {
-            duplicates: components["schemas"]["RowProblem"][];
-            invalid: components["schemas"]["RowProblem"][];
+            /** Format: date */
+            from: string;
+            group_by: string;
+            rows: components["schemas"]["ReportRow"][];
+            /** Format: date */
+            to: string;
+        };
+        /** @description One line of a report. */
+        ReportRow: {
+            /** Format: int64 */
+            calls: number;
+            /** Format: int64 */
+            connects: number;
+            /** Format: int64 */
+            conversions: number;
+            /** Format: int64 */
+            follow_ups: number;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: int64 */
+            negative: number;
+            /** Format: int64 */
+            neutral: number;
+            /** Format: int64 */
+            positive: number;
+            /** Format: int64 */
+            talk_seconds: number;
         };
         /** @description A new time for an appointment. */
         RescheduleInput: {
@@ -2039,6 +2878,8 @@ export interface components {
             name: string;
             rule: components["schemas"]["Rule"];
         };
+        /** @enum {string} */
+        Sentiment: "positive" | "neutral" | "negative";
         /** @description One signed-in device. */
         Session: {
             /** Format: date-time */
@@ -2055,6 +2896,90 @@ export interface components {
         /** @description My sessions. */
         SessionList: {
             items: components["schemas"]["Session"][];
+        };
+        /** @description A store's calling rules. */
+        Settings: {
+            /** @example 20:30:00 */
+            calling_end: string;
+            /**
+             * @description Calling hours, the store's local time.
+             * @example 09:30:00
+             */
+            calling_start: string;
+            /** Format: int32 */
+            max_attempts_per_day: number;
+            /**
+             * Format: int32
+             * @description Open leads one telecaller may hold.
+             */
+            max_open_leads: number;
+            /**
+             * Format: int32
+             * @description A no-answer is retried after this many minutes (within calling hours).
+             */
+            retry_minutes: number;
+            rule: components["schemas"]["AssignRule"];
+            /**
+             * Format: int32
+             * @description A lead not called within this many minutes goes to someone else.
+             */
+            sla_minutes: number;
+            /**
+             * Format: int32
+             * @description A number a telecaller handled within this many days goes back to them.
+             */
+            sticky_days: number;
+            /** Format: uuid */
+            store_id: string;
+            /** @description Wallboard thresholds (amber/red). */
+            thresholds: components["schemas"]["Thresholds"];
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: int32
+             * @description Wrap-up time after a call before it shows as overdue.
+             */
+            wrap_up_seconds: number;
+        };
+        /** @description New calling rules for a store. */
+        SettingsInput: {
+            /** @example 20:30 */
+            calling_end: string;
+            /** @example 09:30 */
+            calling_start: string;
+            /** Format: int32 */
+            max_attempts_per_day: number;
+            /** Format: int32 */
+            max_open_leads: number;
+            /** Format: int32 */
+            retry_minutes: number;
+            rule: components["schemas"]["AssignRule"];
+            /** Format: int32 */
+            sla_minutes: number;
+            /** Format: int32 */
+            sticky_days: number;
+            thresholds?: components["schemas"]["Thresholds"];
+            /** Format: int32 */
+            wrap_up_seconds: number;
+        };
+        /** @description A call just started. */
+        StartedCall: {
+            call: components["schemas"]["CallItem"];
+            /** @description Dial this (a `tel:` link). */
+            tel: string;
+            /** @description Other telecallers who called this number recently. */
+            warning?: string | null;
+        };
+        /** @description A state change by hand. */
+        StateInput: {
+            /** @description Why (kept in the lead's history). Required to close a lead. */
+            reason?: string | null;
+            state: components["schemas"]["LeadState"];
+        };
+        /** @description A status I set myself. */
+        StatusInput: {
+            /** @description `available` or `break` (calls set on-call and wrap-up). */
+            status: components["schemas"]["AgentStatus"];
         };
         /** @enum {string} */
         Stone: "diamond" | "polki" | "kundan" | "ruby" | "emerald" | "sapphire" | "pearl" | "other";
@@ -2081,6 +3006,37 @@ export interface components {
             code?: string | null;
             name?: string | null;
             time_zone?: string | null;
+        };
+        /** @description One store's queue. */
+        StoreQueue: {
+            /** Format: int64 */
+            conversions_today: number;
+            name: string;
+            /**
+             * Format: date-time
+             * @description The oldest lead not called yet.
+             */
+            oldest_waiting_at?: string | null;
+            /** Format: int64 */
+            overdue_follow_ups: number;
+            /**
+             * Format: int64
+             * @description Leads not called yet (waiting in the backlog or assigned).
+             */
+            queue_depth: number;
+            /** Format: int64 */
+            sla_breaches_today: number;
+            /** Format: uuid */
+            store_id: string;
+            /**
+             * Format: int64
+             * @description Leads nobody holds.
+             */
+            unassigned: number;
+        };
+        /** @description One store's queue with its thresholds. */
+        StoreTile: components["schemas"]["StoreQueue"] & {
+            thresholds: components["schemas"]["Thresholds"];
         };
         /** @enum {string} */
         Style: "traditional" | "contemporary" | "bridal";
@@ -2118,6 +3074,53 @@ export interface components {
             /** @description `active` or `suspended`; suspending signs out every user of the tenant. */
             status?: string | null;
         };
+        /** @description When wallboard tiles turn amber and red. */
+        Thresholds: {
+            /**
+             * Format: int32
+             * @description Connect rate, percent (below turns the tile).
+             * @default 40
+             */
+            connect_amber_percent: number;
+            /**
+             * Format: int32
+             * @default 25
+             */
+            connect_red_percent: number;
+            /**
+             * Format: int32
+             * @description Queue depth per store.
+             * @default 20
+             */
+            queue_amber: number;
+            /**
+             * Format: int32
+             * @default 50
+             */
+            queue_red: number;
+            /**
+             * Format: int32
+             * @description Time in one status (break, wrap-up), minutes.
+             * @default 10
+             */
+            state_amber_minutes: number;
+            /**
+             * Format: int32
+             * @default 20
+             */
+            state_red_minutes: number;
+            /**
+             * Format: int32
+             * @description Oldest waiting lead, minutes.
+             * @default 10
+             */
+            wait_amber_minutes: number;
+            /**
+             * Format: int32
+             * @default 30
+             */
+            wait_red_minutes: number;
+        };
         /** @description A one-time WebSocket ticket. */
         Ticket: {
             /**
@@ -2150,6 +3153,66 @@ export interface components {
         TimelinePage: {
             items: components["schemas"]["TimelineEntry"][];
             next_cursor?: string | null;
+        };
+        /** @description The floor in numbers. */
+        Totals: {
+            /** Format: int64 */
+            agents_online: number;
+            /** Format: int64 */
+            average_handle_seconds: number;
+            /** Format: int64 */
+            calls_last_hour: number;
+            /** Format: int64 */
+            calls_today: number;
+            /**
+             * Format: int64
+             * @description Connected calls / calls, percent.
+             */
+            connect_rate_percent: number;
+            /** Format: int64 */
+            conversions_today: number;
+            /**
+             * Format: int64
+             * @description Online telecallers on a call or in wrap-up, percent (now).
+             */
+            occupancy_percent: number;
+            /** Format: int64 */
+            overdue_follow_ups: number;
+            /** Format: int64 */
+            queue_depth: number;
+            /** Format: int64 */
+            sla_breaches_today: number;
+        };
+        /** @description A pending or decided transfer to sales. */
+        Transfer: {
+            /** Format: uuid */
+            appointment_id?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            decided_at?: string | null;
+            /** Format: uuid */
+            from_user: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            lead_id: string;
+            note?: string | null;
+            reason?: string | null;
+            /** @description `pending`, `accepted` or `rejected`. */
+            status: string;
+            to_name: string;
+            /** Format: uuid */
+            to_user: string;
+        };
+        /** @description A transfer request. */
+        TransferInput: {
+            note?: string | null;
+            /**
+             * Format: uuid
+             * @description A sales rep at the lead's store.
+             */
+            to_user: string;
         };
         /** @description One type's switches. */
         TypePref: {
@@ -2281,6 +3344,19 @@ export interface components {
         };
         /** @enum {string} */
         VisitReason: "wedding" | "engagement" | "gifting" | "self" | "repair" | "valuation" | "exchange" | "investment" | "inquiry";
+        /** @description The wallboard. */
+        Wallboard: {
+            agents: components["schemas"]["AgentTile"][];
+            /**
+             * Format: date-time
+             * @description "Today" starts at midnight in the tenant's time zone.
+             */
+            day_started_at: string;
+            /** Format: date-time */
+            generated_at: string;
+            stores: components["schemas"]["StoreTile"][];
+            totals: components["schemas"]["Totals"];
+        };
     };
     responses: never;
     parameters: never;
@@ -2768,6 +3844,108 @@ export interface operations {
                 content?: never;
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    calls_dispose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DispositionInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispositionResult"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    calls_end: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallItem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3730,6 +4908,454 @@ export interface operations {
             };
         };
     };
+    lead_forms_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadForm"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    lead_forms_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeadFormInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadForm"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    lead_forms_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    leads_list: {
+        parameters: {
+            query?: {
+                store_id?: string;
+                state?: components["schemas"]["LeadState"];
+                assigned_to?: string;
+                /** @description Only leads nobody holds (the store backlog). */
+                unassigned?: boolean;
+                /** @description Only open (`true`) or closed (`false`) leads. */
+                open?: boolean;
+                /** @description Only leads whose follow-up is overdue. */
+                overdue?: boolean;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                /** @description Page size, 1–100 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_LeadItem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    leads_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeadInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadItem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    leads_assign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignResult"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    leads_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    calls_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartedCall"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    leads_set_state: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StateInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadItem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    leads_transfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transfer"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     me: {
         parameters: {
             query?: never;
@@ -4029,6 +5655,55 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    public_enquiry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Enquiry"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnquiryReceived"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4737,6 +6412,348 @@ export interface operations {
             };
         };
     };
+    agents_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentInput"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    console_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Console"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    console_next: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NextLead"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    telecalling_report: {
+        parameters: {
+            query: {
+                /** @description First day (tenant's calendar), inclusive. */
+                from: string;
+                /** @description Last day, inclusive (at most 366 days after `from`). */
+                to: string;
+                /** @description `telecaller` (default) or `store`. */
+                group_by?: string;
+                store_id?: string;
+                /** @description `json` (default, for the screen), `csv` or `jsonl` (downloads). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON; `text/csv` or `application/x-ndjson` with format=csv|jsonl */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    telecalling_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                store_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    telecalling_settings_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                store_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettingsInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    console_set_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatusInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Console"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    wallboard_get: {
+        parameters: {
+            query?: {
+                /** @description One store (default: all of mine). */
+                store_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Wallboard"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     tenants_list: {
         parameters: {
             query?: {
@@ -4919,6 +6936,158 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    transfers_list: {
+        parameters: {
+            query?: {
+                /** @description `pending`, `accepted` or `rejected`. */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transfer"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    transfers_accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transfer"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    transfers_reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transfer"];
                 };
             };
             403: {

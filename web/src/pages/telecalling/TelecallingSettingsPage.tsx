@@ -1,0 +1,3 @@
+export default function TelecallingSettingsPage() {
+  return <h1>TelecallingSettingsPage</h1>;
+}

@@ -1,0 +1,3 @@
+export default function WallboardPage() {
+  return <h1>WallboardPage</h1>;
+}
