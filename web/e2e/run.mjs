@@ -2369,6 +2369,12 @@ browser = await chromium.launch({
   ],
 });
 
+// ── Telecalling: console, transfers and the live hand-off ──
+// (end of telecalling console tests)
+
+// ── Telecalling: wallboard, leads, settings, reports ──
+// (end of telecalling board tests)
+
 let passed = 0;
 let failed = 0;
 const started = Date.now();
