@@ -510,6 +510,14 @@ impl TestApp {
         n.n
     }
 
+    /// Adds a user of `role` to tenant `t` (password [`PASSWORD`]); returns id and e-mail.
+    pub async fn add_staff(&self, t: T, role: Role, tag: &str, stores_: &[Uuid]) -> (Uuid, String) {
+        let mut c = self.app_conn().await;
+        c.batch_execute("SET app.platform = 'on'").await.unwrap();
+        let hash = FIXTURE_HASH.get().expect("fixtures hashed").clone();
+        add_user(&mut c, Some(self.tenant(t).id), role, tag, &hash, stores_).await
+    }
+
     /// The newest mail in the outbox to `to`.
     pub async fn last_mail(&self, to: &str) -> Option<String> {
         let mut c = self.app_conn().await;

@@ -12,4 +12,5 @@ mod notifications;
 mod push;
 mod realtime;
 mod segments;
+mod telecalling;
 mod users_stores;
