@@ -28,7 +28,7 @@ use serde_json::{Value, json};
 
 #[path = "support/mod.rs"]
 mod support;
-use support::{Res, Server, http_client, post_json, round};
+use support::{Res, Server, get_json, http_client, post_json, round};
 
 const FIRST: [&str; 40] = [
     "Lakshmi",
@@ -233,24 +233,6 @@ fn csv_file(start: usize, rows: usize, rng: &mut Rng) -> Vec<u8> {
         ));
     }
     out.into_bytes()
-}
-
-async fn get_json(http: &awc::Client, url: &str, token: &str) -> Res<(u16, Value)> {
-    let mut r = http
-        .get(url)
-        .bearer_auth(token)
-        .send()
-        .await
-        .map_err(|e| format!("GET {url}: {e}"))?;
-    let b = r
-        .body()
-        .limit(1 << 24)
-        .await
-        .map_err(|e| format!("GET {url} body: {e}"))?;
-    Ok((
-        r.status().as_u16(),
-        serde_json::from_slice(&b).unwrap_or(Value::Null),
-    ))
 }
 
 /// One import through the API; returns (validate seconds, import seconds).

@@ -220,3 +220,22 @@ pub async fn post_json(
         .map_err(|e| format!("POST {url} body: {e}"))?;
     Ok((status, serde_json::from_slice(&b).unwrap_or(Value::Null)))
 }
+
+/// GETs JSON with a bearer token; returns the status and the JSON body.
+pub async fn get_json(http: &awc::Client, url: &str, token: &str) -> Res<(u16, Value)> {
+    let mut r = http
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .map_err(|e| format!("GET {url}: {e}"))?;
+    let b = r
+        .body()
+        .limit(1 << 24)
+        .await
+        .map_err(|e| format!("GET {url} body: {e}"))?;
+    Ok((
+        r.status().as_u16(),
+        serde_json::from_slice(&b).unwrap_or(Value::Null),
+    ))
+}

@@ -5,6 +5,7 @@ DROP TABLE calls;
 DROP TABLE lead_history;
 DROP TABLE agents;
 DROP TABLE telecalling_settings;
+ALTER TABLE customer_imports DROP COLUMN create_leads;
 DROP INDEX leads_backlog;
 DROP INDEX leads_queue;
 ALTER TABLE leads

@@ -19,6 +19,9 @@ CREATE INDEX leads_queue ON leads (tenant_id, assigned_to, follow_up_at)
 CREATE INDEX leads_backlog ON leads (tenant_id, store_id, priority, created_at)
   WHERE assigned_to IS NULL AND state = 'new';
 
+-- An import may open a lead for every customer it creates.
+ALTER TABLE customer_imports ADD COLUMN create_leads boolean NOT NULL DEFAULT false;
+
 -- One row per store, created on first use; its row lock serialises assignment.
 CREATE TABLE telecalling_settings (
   store_id uuid PRIMARY KEY,

@@ -579,6 +579,16 @@ pub struct Import {
     pub validated_at: Option<DateTime<Utc>>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
+    /// Each new customer gets a lead (source `import`) for the telecallers.
+    pub create_leads: bool,
+}
+
+/// Import confirmation options.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ConfirmParams {
+    /// Open a lead at the import's home store for every customer created.
+    pub leads: Option<bool>,
 }
 
 /// An upload and the mapping the server suggests for its columns.
@@ -814,7 +824,7 @@ pub async fn validate(
 /// `import.progress` events to the person importing.
 #[utoipa::path(
     operation_id = "imports_confirm",
-    post, path = "/api/v1/customers/imports/{id}/confirm", tag = "imports",
+    post, path = "/api/v1/customers/imports/{id}/confirm", tag = "imports", params(ConfirmParams),
     responses((status = 202, body = Import), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
     security(("bearer" = []))
 )]
@@ -823,8 +833,10 @@ pub async fn confirm(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<Uuid>,
+    params: web::Query<ConfirmParams>,
 ) -> Result<HttpResponse, ApiError> {
     let (scope, tenant) = require(&auth)?;
+    let create_leads = params.leads.unwrap_or(false);
     let id = *id;
     let import = state
         .db
@@ -839,6 +851,7 @@ pub async fn confirm(
                 .set((
                     customer_imports::status.eq("importing"),
                     customer_imports::started_at.eq(diesel::dsl::now),
+                    customer_imports::create_leads.eq(create_leads),
                 ))
                 .returning(Import::as_returning())
                 .get_result(c)
@@ -863,7 +876,9 @@ pub async fn confirm(
                     entity: "customer_import",
                     entity_id: Some(id.to_string()),
                     action: "confirm",
-                    changes: Some(json!({ "valid_rows": import.valid_rows })),
+                    changes: Some(
+                        json!({ "valid_rows": import.valid_rows, "create_leads": create_leads }),
+                    ),
                 },
             )
             .await?;
@@ -918,6 +933,7 @@ async fn run_import(db: &crate::db::Db, tenant: Uuid, id: Uuid) -> Result<(), Ap
         home: Option<Uuid>,
         order: Option<String>,
         next_row: i32,
+        create_leads: bool,
     }
     let (saved, country) = db
         .tenant_tx(tenant, Uuid::nil(), async |c| {
@@ -933,6 +949,7 @@ async fn run_import(db: &crate::db::Db, tenant: Uuid, id: Uuid) -> Result<(), Ap
                     customer_imports::home_store_id,
                     customer_imports::date_order,
                     customer_imports::next_row,
+                    customer_imports::create_leads,
                 ))
                 .first(c)
                 .await?;
@@ -972,6 +989,10 @@ async fn run_import(db: &crate::db::Db, tenant: Uuid, id: Uuid) -> Result<(), Ap
         let (inserted, skipped) = db
             .tenant_tx(tenant, user, async |c| {
                 let (inserted, skipped) = insert_batch(c, tenant, user, home, batch).await?;
+                if saved.create_leads {
+                    open_leads(c, tenant, user, home, &inserted).await?;
+                }
+                let inserted = inserted.len();
                 diesel::update(customer_imports::table.find(id))
                     .set((
                         customer_imports::imported_rows
@@ -1015,6 +1036,19 @@ async fn run_import(db: &crate::db::Db, tenant: Uuid, id: Uuid) -> Result<(), Ap
             &Audience::Users { users: vec![user] },
         )
         .await?;
+        if saved.create_leads {
+            emit(
+                c,
+                tenant,
+                crate::telecalling::TOPIC,
+                "leads.imported",
+                json!({ "import_id": id, "store_id": home, "count": import.imported_rows }),
+                &crate::telecalling::lead_audience(home, &[]),
+            )
+            .await?;
+            // Hand out what the online telecallers can take now; the rest waits.
+            crate::telecalling::drain_backlog(c, tenant, &[home], 500).await?;
+        }
         audit::record(
             c,
             &audit::Actor {
@@ -1042,7 +1076,7 @@ async fn insert_batch(
     user: Uuid,
     home: Uuid,
     batch: &[Clean],
-) -> Result<(usize, usize), ApiError> {
+) -> Result<(Vec<Uuid>, usize), ApiError> {
     let phones: Vec<&String> = batch.iter().flat_map(|r| r.phones.iter()).collect();
     let taken: HashSet<String> = customer_phones::table
         .filter(customer_phones::phone.eq_any(phones))
@@ -1154,7 +1188,38 @@ async fn insert_batch(
             .execute(c)
             .await?;
     }
-    Ok((rows.len(), batch.len() - rows.len()))
+    Ok((
+        rows.iter().map(|(id, _)| *id).collect(),
+        batch.len() - rows.len(),
+    ))
+}
+
+/// Opens a lead (source `import`, waiting in the store's backlog) for each
+/// new customer, in two statements.
+async fn open_leads(
+    c: &mut Conn,
+    tenant: Uuid,
+    user: Uuid,
+    store: Uuid,
+    customers_: &[Uuid],
+) -> Result<(), ApiError> {
+    use diesel::sql_types as st;
+    diesel::sql_query(
+        "WITH l AS (
+           INSERT INTO leads (id, tenant_id, customer_id, store_id, source)
+           SELECT gen_random_uuid(), $1, c, $2, 'import' FROM unnest($3::uuid[]) AS c
+           RETURNING id
+         )
+         INSERT INTO lead_history (id, tenant_id, lead_id, kind, to_state, actor_id, reason)
+         SELECT gen_random_uuid(), $1, l.id, 'state', 'new', $4, 'import' FROM l",
+    )
+    .bind::<st::Uuid, _>(tenant)
+    .bind::<st::Uuid, _>(store)
+    .bind::<st::Array<st::Uuid>, _>(customers_)
+    .bind::<st::Uuid, _>(user)
+    .execute(c)
+    .await?;
+    Ok(())
 }
 
 /// Imports, newest first (a manager sees their own).

@@ -454,6 +454,7 @@ diesel::table! {
         validated_at -> Nullable<Timestamptz>,
         started_at -> Nullable<Timestamptz>,
         finished_at -> Nullable<Timestamptz>,
+        create_leads -> Bool,
     }
 }
 

@@ -44,21 +44,33 @@ pub struct NewJob<'a> {
 /// Enqueues in the caller's transaction (so a job exists only if the change committed).
 /// Returns false when a job with the same dedupe key already exists.
 pub async fn enqueue(c: &mut Conn, job: NewJob<'_>) -> Result<bool, ApiError> {
-    let n = diesel::insert_into(jobs::table)
-        .values((
-            jobs::id.eq(Uuid::now_v7()),
-            jobs::tenant_id.eq(job.tenant_id),
-            jobs::kind.eq(job.kind),
-            jobs::payload.eq(job.payload),
-            jobs::run_at.eq(job.run_at.unwrap_or_else(Utc::now)),
-            jobs::max_attempts.eq(job.max_attempts),
-            jobs::dedupe_key.eq(job.dedupe_key),
-        ))
-        .on_conflict_do_nothing()
-        .execute(c)
-        .await?;
-    crate::realtime::events::notify(c, CHANNEL, job.kind).await?;
-    Ok(n == 1)
+    #[derive(QueryableByName)]
+    struct Added {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        added: i64,
+    }
+    use diesel::sql_types as st;
+    // One round trip: insert (unless a job with the key exists) and queue the wake-up.
+    let Added { added } = diesel::sql_query(
+        "WITH j AS (
+           INSERT INTO jobs (id, tenant_id, kind, payload, run_at, max_attempts, dedupe_key)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT DO NOTHING
+           RETURNING 1
+         )
+         SELECT (SELECT count(*) FROM j) AS added, pg_notify($8, $3) IS NULL AS notified",
+    )
+    .bind::<st::Uuid, _>(Uuid::now_v7())
+    .bind::<st::Nullable<st::Uuid>, _>(job.tenant_id)
+    .bind::<st::Text, _>(job.kind)
+    .bind::<st::Jsonb, _>(job.payload)
+    .bind::<st::Timestamptz, _>(job.run_at.unwrap_or_else(Utc::now))
+    .bind::<st::Integer, _>(job.max_attempts)
+    .bind::<st::Nullable<st::Text>, _>(job.dedupe_key)
+    .bind::<st::Text, _>(CHANNEL)
+    .get_result(c)
+    .await?;
+    Ok(added == 1)
 }
 
 /// A claimed job.

@@ -95,26 +95,29 @@ pub async fn emit(
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         seq: i64,
     }
+    // One round trip: take the next seq, store the event, and queue the NOTIFY.
     let Seq { seq } = diesel::sql_query(
-        "INSERT INTO event_counters AS c (tenant_id, last_seq) VALUES ($1, 1)
-         ON CONFLICT (tenant_id) DO UPDATE SET last_seq = c.last_seq + 1
-         RETURNING last_seq AS seq",
+        "WITH c AS (
+           INSERT INTO event_counters AS c (tenant_id, last_seq) VALUES ($1, 1)
+           ON CONFLICT (tenant_id) DO UPDATE SET last_seq = c.last_seq + 1
+           RETURNING last_seq
+         ), e AS (
+           INSERT INTO events (tenant_id, seq, topic, kind, payload, audience)
+           SELECT $1, c.last_seq, $2, $3, $4, $5 FROM c
+           RETURNING seq
+         )
+         SELECT e.seq, pg_notify($6, $1::text || ':' || e.seq::text) IS NULL AS notified FROM e",
     )
     .bind::<diesel::sql_types::Uuid, _>(tenant_id)
+    .bind::<diesel::sql_types::Text, _>(topic)
+    .bind::<diesel::sql_types::Text, _>(kind)
+    .bind::<diesel::sql_types::Jsonb, _>(payload)
+    .bind::<diesel::sql_types::Jsonb, _>(
+        serde_json::to_value(audience).map_err(anyhow::Error::from)?,
+    )
+    .bind::<diesel::sql_types::Text, _>(CHANNEL)
     .get_result(conn)
     .await?;
-    diesel::insert_into(events::table)
-        .values((
-            events::tenant_id.eq(tenant_id),
-            events::seq.eq(seq),
-            events::topic.eq(topic),
-            events::kind.eq(kind),
-            events::payload.eq(payload),
-            events::audience.eq(serde_json::to_value(audience).map_err(anyhow::Error::from)?),
-        ))
-        .execute(conn)
-        .await?;
-    notify(conn, CHANNEL, &format!("{tenant_id}:{seq}")).await?;
     Ok(seq)
 }
 

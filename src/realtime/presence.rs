@@ -99,7 +99,11 @@ pub async fn set(
             ))
             .execute(c)
             .await?;
-        announce(c, tenant, user, status).await
+        announce(c, tenant, user, status).await?;
+        if status == "online" {
+            crate::telecalling::came_online(c, tenant, user).await?;
+        }
+        Ok(())
     })
     .await
 }

@@ -60,6 +60,9 @@ pub struct AgentTile {
     pub conversions_today: i64,
     #[diesel(sql_type = Array<diesel::sql_types::Uuid>)]
     pub store_ids: Vec<Uuid>,
+    /// Languages they call in (for the language rule).
+    #[diesel(sql_type = Array<Text>)]
+    pub languages: Vec<String>,
 }
 
 /// One store's queue.
@@ -199,7 +202,8 @@ pub async fn snapshot(
                   AS handle_seconds_today,
                 count(ca.id) FILTER (WHERE ca.next_step IN ('converted', 'revisit')) AS conversions_today,
                 array(SELECT us.store_id FROM user_stores us
-                       WHERE us.user_id = u.id AND us.store_id = ANY($2)) AS store_ids
+                       WHERE us.user_id = u.id AND us.store_id = ANY($2)) AS store_ids,
+                coalesce(a.languages, '{}') AS languages
            FROM users u
            LEFT JOIN agents a ON a.user_id = u.id
            LEFT JOIN calls ca ON ca.telecaller_id = u.id AND ca.tenant_id = $1 AND ca.started_at >= $3
@@ -330,7 +334,7 @@ pub struct ReportParams {
 
 /// One line of a report.
 #[derive(Debug, Serialize, ToSchema, QueryableByName)]
-pub struct ReportRow {
+pub struct CallReportRow {
     #[diesel(sql_type = diesel::sql_types::Uuid)]
     pub id: Uuid,
     #[diesel(sql_type = Text)]
@@ -353,13 +357,13 @@ pub struct ReportRow {
     pub negative: i64,
 }
 
-/// A report.
+/// A telecalling report.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Report {
+pub struct CallReport {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub group_by: String,
-    pub rows: Vec<ReportRow>,
+    pub rows: Vec<CallReportRow>,
 }
 
 const REPORT_COLUMNS: [&str; 10] = [
@@ -382,7 +386,7 @@ const REPORT_COLUMNS: [&str; 10] = [
     operation_id = "telecalling_report",
     get, path = "/api/v1/telecalling/reports", tag = "telecalling", params(ReportParams),
     responses(
-        (status = 200, body = Report, description = "JSON; `text/csv` or `application/x-ndjson` with format=csv|jsonl"),
+        (status = 200, body = CallReport, description = "JSON; `text/csv` or `application/x-ndjson` with format=csv|jsonl"),
         (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)
     ),
     security(("bearer" = []))
@@ -425,7 +429,7 @@ pub async fn report(
             } else {
                 ("ca.telecaller_id", "u.name", "JOIN users u ON u.id = ca.telecaller_id")
             };
-            let rows: Vec<ReportRow> = diesel::sql_query(format!(
+            let rows: Vec<CallReportRow> = diesel::sql_query(format!(
                 "SELECT {key} AS id, {name} AS name,
                         count(*) AS calls,
                         count(*) FILTER (WHERE ca.disposition IN ('connected', 'call_back', 'not_interested'))
@@ -455,7 +459,7 @@ pub async fn report(
         })
         .await?;
     match download {
-        None => Ok(HttpResponse::Ok().json(Report {
+        None => Ok(HttpResponse::Ok().json(CallReport {
             from: p.from,
             to: p.to,
             group_by: group,

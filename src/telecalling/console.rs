@@ -956,6 +956,14 @@ pub async fn update_agent(
                     ));
                 }
                 super::set_agent(c, tenant, id, s.as_str(), None, None).await?;
+                if s == AgentStatus::Available {
+                    let theirs: Vec<Uuid> = user_stores::table
+                        .filter(user_stores::user_id.eq(id))
+                        .select(user_stores::store_id)
+                        .load(c)
+                        .await?;
+                    super::drain_backlog(c, tenant, &theirs, 50).await?;
+                }
             }
             if let Some(langs) = &b.languages {
                 let langs: Vec<String> = langs.iter().map(|l| l.trim().to_lowercase()).collect();

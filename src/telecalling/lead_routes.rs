@@ -35,6 +35,8 @@ pub struct LeadFilter {
     pub open: Option<bool>,
     /// Only leads whose follow-up is overdue.
     pub overdue: Option<bool>,
+    /// Customer name or phone contains this.
+    pub q: Option<String>,
 }
 
 /// Leads the caller may see, newest first.
@@ -82,6 +84,16 @@ pub async fn list(
                     q = q.filter(leads::state.eq_any(crate::customers::CLOSED_LEAD_STATES))
                 }
                 None => {}
+            }
+            if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                let pattern = crate::http::extract::contains_pattern(&text.to_lowercase());
+                q = q.filter(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>("(lower(customers.name) LIKE ")
+                        .bind::<diesel::sql_types::Text, _>(pattern.clone())
+                        .sql(" OR array_to_string(customers.phones, ' ') LIKE ")
+                        .bind::<diesel::sql_types::Text, _>(pattern)
+                        .sql(")"),
+                );
             }
             if filter.overdue == Some(true) {
                 q = q
@@ -194,6 +206,7 @@ pub struct HistoryLine {
     pub assignee_name: Option<String>,
     /// `None`: the system (automatic assignment, SLA, web form).
     pub actor_id: Option<Uuid>,
+    pub actor_name: Option<String>,
     pub reason: Option<String>,
     pub at: DateTime<Utc>,
 }
@@ -311,8 +324,15 @@ pub struct LeadDetail {
 /// The detail of one lead the caller may see.
 pub async fn detail(c: &mut Conn, auth: &Auth, id: Uuid) -> Result<LeadDetail, ApiError> {
     let lead = find(c, auth, id).await?;
+    let actors = diesel::alias!(users as actors);
     let history: Vec<HistoryLine> = lead_history::table
         .left_join(users::table.on(users::id.nullable().eq(lead_history::assigned_to)))
+        .left_join(
+            actors.on(actors
+                .field(users::id)
+                .nullable()
+                .eq(lead_history::actor_id)),
+        )
         .filter(lead_history::lead_id.eq(id))
         .order(lead_history::at)
         .select((
@@ -322,6 +342,7 @@ pub async fn detail(c: &mut Conn, auth: &Auth, id: Uuid) -> Result<LeadDetail, A
             lead_history::assigned_to,
             users::name.nullable(),
             lead_history::actor_id,
+            actors.field(users::name).nullable(),
             lead_history::reason,
             lead_history::at,
         ))

@@ -29,7 +29,7 @@ use crate::audit::{self, Change};
 use crate::auth::Auth;
 use crate::auth::rbac::{Permission, Role, Scope};
 use crate::db::Conn;
-use crate::db::schema::{agents, calls, customers, lead_history, leads, telecalling_settings};
+use crate::db::schema::{agents, customers, lead_history, leads, telecalling_settings};
 use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Json, Validator};
 use crate::jobs::{self, NewJob};
@@ -250,6 +250,9 @@ pub struct Settings {
     /// Wallboard thresholds (amber/red).
     #[schema(value_type = Thresholds)]
     pub thresholds: serde_json::Value,
+    /// The round-robin cursor: who the store last gave a lead to.
+    #[serde(skip)]
+    pub last_assigned_to: Option<Uuid>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -342,6 +345,15 @@ impl Thresholds {
 
 /// A store's settings (created with defaults on first use).
 pub async fn settings(c: &mut Conn, tenant: Uuid, store: Uuid) -> Result<Settings, ApiError> {
+    let found = telecalling_settings::table
+        .find(store)
+        .select(Settings::as_select())
+        .first(c)
+        .await
+        .optional()?;
+    if let Some(s) = found {
+        return Ok(s);
+    }
     diesel::insert_into(telecalling_settings::table)
         .values((
             telecalling_settings::store_id.eq(store),
@@ -405,25 +417,35 @@ async fn candidates(c: &mut Conn, tenant: Uuid, store: Uuid) -> Result<Vec<Candi
         .collect())
 }
 
-/// The telecaller who last called one of `phones` within `days`, if any.
+/// The telecaller who last called one of `customer`'s numbers within `days`, if any.
 async fn recent_caller(
     c: &mut Conn,
     tenant: Uuid,
-    phones: &[String],
+    customer: Uuid,
     days: i32,
 ) -> Result<Option<Uuid>, ApiError> {
     if days == 0 {
         return Ok(None);
     }
-    Ok(calls::table
-        .filter(calls::tenant_id.eq(tenant))
-        .filter(calls::phone.eq_any(phones))
-        .filter(calls::started_at.gt(Utc::now() - chrono::Duration::days(days.into())))
-        .order(calls::started_at.desc())
-        .select(calls::telecaller_id)
-        .first(c)
-        .await
-        .optional()?)
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Uuid)]
+        telecaller_id: Uuid,
+    }
+    let row: Option<Row> = diesel::sql_query(
+        "SELECT telecaller_id FROM calls
+          WHERE tenant_id = $1
+            AND phone = ANY (SELECT unnest(phones) FROM customers WHERE id = $2)
+            AND started_at > now() - make_interval(days => $3)
+          ORDER BY started_at DESC LIMIT 1",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(tenant)
+    .bind::<diesel::sql_types::Uuid, _>(customer)
+    .bind::<diesel::sql_types::Integer, _>(days)
+    .get_result(c)
+    .await
+    .optional()?;
+    Ok(row.map(|r| r.telecaller_id))
 }
 
 /// Gives `lead` to `to`: records it, restarts the SLA clock and tells the
@@ -437,6 +459,19 @@ pub async fn give(
     reason: &str,
 ) -> Result<(), ApiError> {
     let settings = settings(c, tenant, lead.store_id).await?;
+    give_under(c, tenant, &settings, lead, to, actor, reason).await
+}
+
+/// [`give`] with the store's settings already read.
+async fn give_under(
+    c: &mut Conn,
+    tenant: Uuid,
+    settings: &Settings,
+    lead: &LeadItem,
+    to: Uuid,
+    actor: Option<Uuid>,
+    reason: &str,
+) -> Result<(), ApiError> {
     let from = LeadState::parse(&lead.state).unwrap_or(LeadState::New);
     let state = if from == LeadState::New {
         LeadState::Assigned
@@ -521,18 +556,9 @@ pub async fn auto_assign(
     if cands.is_empty() || rule == AssignRule::Manual {
         return Ok(None);
     }
-    let phones: Vec<String> = customers::table
-        .find(lead.customer_id)
-        .select(customers::phones)
-        .first(c)
-        .await?;
-    let sticky = recent_caller(c, tenant, &phones, settings.sticky_days).await?;
+    let sticky = recent_caller(c, tenant, lead.customer_id, settings.sticky_days).await?;
     let ask = Ask {
-        last_assigned_to: telecalling_settings::table
-            .find(lead.store_id)
-            .select(telecalling_settings::last_assigned_to)
-            .first(c)
-            .await?,
+        last_assigned_to: settings.last_assigned_to,
         cap: settings.max_open_leads.into(),
         language: lead.language.as_deref(),
         sticky,
@@ -546,7 +572,7 @@ pub async fn auto_assign(
     } else {
         reason
     };
-    give(c, tenant, &lead, to, None, why).await?;
+    give_under(c, tenant, &settings, &lead, to, None, why).await?;
     Ok(Some(to))
 }
 
@@ -634,6 +660,25 @@ pub async fn drain_backlog(
         }
     }
     Ok(given)
+}
+
+/// A telecaller came online: hand them a few of their stores' waiting leads
+/// (by the stores' rules, so colleagues already online keep their turn).
+pub async fn came_online(c: &mut Conn, tenant: Uuid, user: Uuid) -> Result<(), ApiError> {
+    let theirs: Vec<Uuid> = crate::db::schema::user_stores::table
+        .inner_join(
+            crate::db::schema::users::table
+                .on(crate::db::schema::users::id.eq(crate::db::schema::user_stores::user_id)),
+        )
+        .filter(crate::db::schema::user_stores::user_id.eq(user))
+        .filter(crate::db::schema::users::role.eq(Role::Telecaller.as_str()))
+        .select(crate::db::schema::user_stores::store_id)
+        .load(c)
+        .await?;
+    if !theirs.is_empty() {
+        drain_backlog(c, tenant, &theirs, 10).await?;
+    }
+    Ok(())
 }
 
 /// Moves a lead along its state machine (illegal moves → 409), recording

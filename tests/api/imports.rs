@@ -250,7 +250,8 @@ async fn xlsx_and_json_files_import_too() {
     )
     .await;
     assert_eq!(r2.status, 201, "{r2:?}");
-    for r in [r, r2] {
+    // The JSON file's customers get a lead each for the telecallers.
+    for (r, leads) in [(r, false), (r2, true)] {
         let id = r.body["import"]["id"].as_str().unwrap().to_string();
         let mut mapping = r.body["suggested_mapping"].clone();
         if mapping.get("full_name").is_some() {
@@ -265,14 +266,23 @@ async fn xlsx_and_json_files_import_too() {
             )
             .await;
         assert_eq!(v.body["valid_rows"], 1, "{v:?}");
-        app.post(
-            &format!("/api/v1/customers/imports/{id}/confirm"),
-            Some(&admin),
-            json!({}),
-        )
-        .await;
+        let query = if leads { "?leads=true" } else { "" };
+        let c = app
+            .post(
+                &format!("/api/v1/customers/imports/{id}/confirm{query}"),
+                Some(&admin),
+                json!({}),
+            )
+            .await;
+        assert_eq!(c.body["create_leads"], leads, "{c:?}");
         assert_eq!(wait_done(&app, &admin, &id).await["imported_rows"], 1);
     }
+    assert_eq!(app.count("leads WHERE source = 'import'").await, 1);
+    assert_eq!(
+        app.count("lead_history WHERE reason = 'import' AND to_state = 'new'")
+            .await,
+        1
+    );
     let r = app.get("/api/v1/customers?q=kavya", Some(&admin)).await;
     let c = app
         .get(

@@ -244,7 +244,7 @@ async fn two_nodes_assign_two_hundred_leads_exactly_once_and_evenly() {
     for _ in 0..10 {
         customers.extend(join_all((0..20).map(|_| new_customer(&app, &mgr, s0))).await);
     }
-    // 48 requests in flight at a time, alternating nodes.
+    // 16 requests in flight at a time, alternating nodes.
     let results: Vec<_> = futures_util::stream::iter(customers.iter().enumerate())
         .map(|(i, c)| {
             let node = if i % 2 == 0 { &app } else { &node2 };
@@ -258,7 +258,7 @@ async fn two_nodes_assign_two_hundred_leads_exactly_once_and_evenly() {
                 .await
             }
         })
-        .buffer_unordered(48)
+        .buffer_unordered(16)
         .collect()
         .await;
     let mut loads: HashMap<String, usize> = HashMap::new();
@@ -571,9 +571,22 @@ async fn leads_keep_their_state_machine_and_their_owner() {
     assert_eq!(last["to_state"], "lost");
     assert_eq!(last["reason"], "Bought elsewhere");
     assert_eq!(last["actor_id"], tele.to_string());
+    assert_eq!(last["actor_name"], "telecaller alpha");
+    // Managers find leads by the customer's name or phone.
+    let mgr = app.token(T::A, Role::Manager).await;
+    let phone = r.body["lead"]["phone"].as_str().unwrap().to_string();
+    let found = app
+        .get(&format!("/api/v1/leads?q={}", &phone[4..10]), Some(&mgr))
+        .await;
+    assert_eq!(found.body["items"][0]["id"], lid.as_str(), "{found:?}");
+    let found = app.get("/api/v1/leads?q=MEERA", Some(&mgr)).await;
+    assert!(!found.body["items"].as_array().unwrap().is_empty());
+    let found = app
+        .get("/api/v1/leads?q=nobody-like-this", Some(&mgr))
+        .await;
+    assert_eq!(found.body["items"].as_array().unwrap().len(), 0);
     // A new lead cannot jump to contacted without a call or assignment.
     let fresh = new_lead(&app, T::A, s0).await;
-    let mgr = app.token(T::A, Role::Manager).await;
     app.post(
         &format!("/api/v1/leads/{}/state", id(&fresh)),
         Some(&mgr),
@@ -621,7 +634,13 @@ async fn role_matrix_for_telecalling() {
     rules(&app, T::A, s0, json!({})).await;
     let tele = app.user_id(T::A, Role::Telecaller);
     let today = chrono::Utc::now().date_naive();
-    type Case = (&'static str, awc::http::Method, String, Option<Value>, [u16; 6]);
+    type Case = (
+        &'static str,
+        awc::http::Method,
+        String,
+        Option<Value>,
+        [u16; 6],
+    );
     let cases: Vec<Case> = vec![
         (
             "GET /leads",
@@ -795,6 +814,20 @@ async fn role_matrix_for_telecalling() {
     )
     .await
     .problem(409);
+    // Back from leave, the waiting lead is handed to them at once.
+    let r = app
+        .req(
+            awc::http::Method::PUT,
+            &format!("/api/v1/telecalling/agents/{tele}"),
+            Some(&mgr),
+            Some(json!({"status": "available"})),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{r:?}");
+    let r = app
+        .get(&format!("/api/v1/leads/{}", id(&waiting)), Some(&mgr))
+        .await;
+    assert_eq!(r.body["lead"]["assigned_to"], tele.to_string(), "{r:?}");
 }
 
 #[actix_web::test]
@@ -1375,4 +1408,19 @@ async fn bad_input_is_refused_cleanly() {
         .problem(422);
     }
     assert_eq!(app.count("calls WHERE disposed_at IS NOT NULL").await, 0);
+}
+
+#[actix_web::test]
+async fn a_telecaller_coming_online_picks_up_waiting_leads() {
+    let app = spawn().await;
+    let [s0, _] = app.a.stores;
+    rules(&app, T::A, s0, json!({})).await;
+    let waiting = new_lead(&app, T::A, s0).await;
+    assert!(waiting["assigned_to"].is_null(), "nobody online: {waiting}");
+    let tele = app.user_id(T::A, Role::Telecaller);
+    let token = app.token(T::A, Role::Telecaller).await;
+    let mut ws = online(&app, &token, tele).await;
+    let ev = event(&mut ws, "lead.assigned").await;
+    assert_eq!(ev["payload"]["lead"]["id"], waiting["id"]);
+    assert_eq!(ev["payload"]["reason"], "backlog");
 }

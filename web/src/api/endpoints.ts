@@ -134,7 +134,7 @@ export const importsApi = {
   upload: (file: Blob, filename: string, contentType: string) => api.upload<Upload>('/customers/imports', file, contentType, { filename }),
   validate: (id: string, body: ValidateInput) => api.post<Import>(`/customers/imports/${enc(id)}/validate`, body),
   /** 202: the import runs in the background. */
-  confirm: (id: string) => api.post<Import>(`/customers/imports/${enc(id)}/confirm`),
+  confirm: (id: string, leads = false) => api.post<Import>(`/customers/imports/${enc(id)}/confirm${leads ? '?leads=true' : ''}`),
   /** The customers the caller may see, with the list's filters and an optional creation range. */
   exportCustomers: (f: ExportFilters): Promise<Download> => api.download('/customers/export', { ...f }),
 };

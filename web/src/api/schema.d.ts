@@ -1537,6 +1537,8 @@ export interface components {
              * @description Start of call to saved disposition.
              */
             handle_seconds_today: number;
+            /** @description Languages they call in (for the language rule). */
+            languages: string[];
             /** @description The customer on their screen. */
             lead_customer?: string | null;
             /** Format: uuid */
@@ -1684,6 +1686,37 @@ export interface components {
             /** Format: uuid */
             telecaller_id: string;
             telecaller_name: string;
+        };
+        /** @description A telecalling report. */
+        CallReport: {
+            /** Format: date */
+            from: string;
+            group_by: string;
+            rows: components["schemas"]["CallReportRow"][];
+            /** Format: date */
+            to: string;
+        };
+        /** @description One line of a report. */
+        CallReportRow: {
+            /** Format: int64 */
+            calls: number;
+            /** Format: int64 */
+            connects: number;
+            /** Format: int64 */
+            conversions: number;
+            /** Format: int64 */
+            follow_ups: number;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: int64 */
+            negative: number;
+            /** Format: int64 */
+            neutral: number;
+            /** Format: int64 */
+            positive: number;
+            /** Format: int64 */
+            talk_seconds: number;
         };
         /** @enum {string} */
         Category: "rings" | "necklace_sets" | "chains" | "mangalsutra" | "bangles" | "earrings" | "pendants" | "bracelets" | "nose_pins" | "anklets" | "coins" | "other";
@@ -1977,6 +2010,7 @@ export interface components {
              * @description `None`: the system (automatic assignment, SLA, web form).
              */
             actor_id?: string | null;
+            actor_name?: string | null;
             /** Format: uuid */
             assigned_to?: string | null;
             assignee_name?: string | null;
@@ -1990,6 +2024,8 @@ export interface components {
         };
         /** @description An import record. */
         Import: {
+            /** @description Each new customer gets a lead (source `import`) for the telecallers. */
+            create_leads: boolean;
             /** Format: date-time */
             created_at: string;
             /** Format: uuid */
@@ -2451,6 +2487,8 @@ export interface components {
         /** @description One page of a list. */
         Page_Import: {
             items: {
+                /** @description Each new customer gets a lead (source `import`) for the telecallers. */
+                create_leads: boolean;
                 /** Format: date-time */
                 created_at: string;
                 /** Format: uuid */
@@ -2774,36 +2812,10 @@ export interface components {
         };
         /** @enum {string} */
         Relation: "spouse" | "son" | "daughter" | "father" | "mother" | "brother" | "sister" | "grandchild" | "other";
-        /** @description A report. */
+        /** @description The validation report. */
         Report: {
-            /** Format: date */
-            from: string;
-            group_by: string;
-            rows: components["schemas"]["ReportRow"][];
-            /** Format: date */
-            to: string;
-        };
-        /** @description One line of a report. */
-        ReportRow: {
-            /** Format: int64 */
-            calls: number;
-            /** Format: int64 */
-            connects: number;
-            /** Format: int64 */
-            conversions: number;
-            /** Format: int64 */
-            follow_ups: number;
-            /** Format: uuid */
-            id: string;
-            name: string;
-            /** Format: int64 */
-            negative: number;
-            /** Format: int64 */
-            neutral: number;
-            /** Format: int64 */
-            positive: number;
-            /** Format: int64 */
-            talk_seconds: number;
+            duplicates: components["schemas"]["RowProblem"][];
+            invalid: components["schemas"]["RowProblem"][];
         };
         /** @description A new time for an appointment. */
         RescheduleInput: {
@@ -4311,7 +4323,10 @@ export interface operations {
     };
     imports_confirm: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Open a lead at the import's home store for every customer created. */
+                leads?: boolean;
+            };
             header?: never;
             path: {
                 id: string;
@@ -5021,6 +5036,8 @@ export interface operations {
                 open?: boolean;
                 /** @description Only leads whose follow-up is overdue. */
                 overdue?: boolean;
+                /** @description Customer name or phone contains this. */
+                q?: string;
                 /** @description Opaque cursor from a previous page's `next_cursor`. */
                 cursor?: string;
                 /** @description Page size, 1–100 (default 50). */
@@ -6554,7 +6571,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Report"];
+                    "application/json": components["schemas"]["CallReport"];
                 };
             };
             403: {

@@ -7,7 +7,7 @@ import { importsApi } from '../../api/endpoints';
 import { ApiError } from '../../api/problem';
 import type { DateOrder, Import, Upload } from '../../api/types';
 import { useMe } from '../../auth/useAuth';
-import { Button, Card, ChipGroup, FormError, PageHeader, SelectField } from '../../components/ui';
+import { Button, Card, CheckField, ChipGroup, FormError, PageHeader, SelectField } from '../../components/ui';
 import { Icon } from '../../components/Icon';
 import { sentence } from '../../lib/customers';
 import { IMPORT_ACCEPT, checkImportFile, formatBytes, importContentType, importUploadError } from '../../lib/files';
@@ -388,8 +388,9 @@ function MapStep({
 function CheckStep({ record, onBack, onStarted }: { record: Import; onBack: () => void; onStarted: () => void }) {
   const fmt = useFormat();
   const qc = useQueryClient();
+  const [leads, setLeads] = useState(false);
   const confirm = useMutation({
-    mutationFn: () => importsApi.confirm(record.id),
+    mutationFn: () => importsApi.confirm(record.id, leads),
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: ['imports', 'list'] });
       onStarted();
@@ -399,6 +400,13 @@ function CheckStep({ record, onBack, onStarted }: { record: Import; onBack: () =
     <div className="form">
       <ImportCounts record={record} />
       <ImportReportView record={record} />
+      <CheckField
+        name="create_leads"
+        label="Open a lead for each new customer"
+        hint="The telecallers of the import's store get them to call back (enquiry lists, exhibition contacts)."
+        checked={leads}
+        onChange={setLeads}
+      />
       <FormError error={confirm.error} />
       <div className="button-row">
         <Button variant="ghost" icon="back" onClick={onBack}>
