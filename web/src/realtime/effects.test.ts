@@ -79,9 +79,10 @@ describe('effectsOf', () => {
       { kind: 'invalidate', key: ['customers', 'one', 'c1'] },
       { kind: 'invalidate', key: ['customers', 'timeline', 'c1'] },
     ]);
-    expect(effectsOf(ev('leads', 'lead.created', { id: 'l1', customer_id: 'c1' }), 'me')).toEqual([
+    expect(effectsOf(ev('telecalling', 'lead.assigned', { lead: { id: 'l1', customer_id: 'c1' } }), 'me')).toEqual([
       { kind: 'invalidate', key: ['customers', 'timeline', 'c1'] },
     ]);
+    expect(effectsOf(ev('telecalling', 'agent.status', { user_id: 'u1', status: 'break' }), 'me')).toEqual([]);
     expect(effectsOf(ev('appointments', 'appointment.created', { id: 'a1', customer_id: 'c1' }), 'me')).toEqual([
       { kind: 'invalidate', key: ['appointments'] },
       { kind: 'invalidate', key: ['customers', 'timeline', 'c1'] },

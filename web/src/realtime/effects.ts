@@ -107,8 +107,10 @@ export function effectsOf(ev: RealtimeEvent, myUserId: string): Effect[] {
       }
       return out;
     }
-    case 'leads': {
-      const id = field(p, 'customer_id');
+    case 'telecalling': {
+      // A lead's changes show on its customer's timeline; the telecalling
+      // screens refresh themselves from the same events.
+      const id = isObject(p) ? field(p.lead, 'customer_id') : null;
       return id ? [{ kind: 'invalidate', key: ['customers', 'timeline', id] }] : [];
     }
     case 'appointments': {
