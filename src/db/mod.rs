@@ -1,6 +1,7 @@
 //! Database access: the pool, the tenant transaction, migrations.
 
 pub mod embedded;
+pub mod functions;
 pub mod schema;
 
 use diesel::prelude::*;

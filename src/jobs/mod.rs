@@ -44,33 +44,19 @@ pub struct NewJob<'a> {
 /// Enqueues in the caller's transaction (so a job exists only if the change committed).
 /// Returns false when a job with the same dedupe key already exists.
 pub async fn enqueue(c: &mut Conn, job: NewJob<'_>) -> Result<bool, ApiError> {
-    #[derive(QueryableByName)]
-    struct Added {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        added: i64,
-    }
-    use diesel::sql_types as st;
-    // One round trip: insert (unless a job with the key exists) and queue the wake-up.
-    let Added { added } = diesel::sql_query(
-        "WITH j AS (
-           INSERT INTO jobs (id, tenant_id, kind, payload, run_at, max_attempts, dedupe_key)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT DO NOTHING
-           RETURNING 1
-         )
-         SELECT (SELECT count(*) FROM j) AS added, pg_notify($8, $3) IS NULL AS notified",
-    )
-    .bind::<st::Uuid, _>(Uuid::now_v7())
-    .bind::<st::Nullable<st::Uuid>, _>(job.tenant_id)
-    .bind::<st::Text, _>(job.kind)
-    .bind::<st::Jsonb, _>(job.payload)
-    .bind::<st::Timestamptz, _>(job.run_at.unwrap_or_else(Utc::now))
-    .bind::<st::Integer, _>(job.max_attempts)
-    .bind::<st::Nullable<st::Text>, _>(job.dedupe_key)
-    .bind::<st::Text, _>(CHANNEL)
+    // One cached statement: the insert (unless the key exists) and the wake-up.
+    Ok(diesel::select(crate::db::functions::karat_enqueue_job(
+        Uuid::now_v7(),
+        job.tenant_id,
+        job.kind,
+        job.payload,
+        job.run_at.unwrap_or_else(Utc::now),
+        job.max_attempts,
+        job.dedupe_key,
+        CHANNEL,
+    ))
     .get_result(c)
-    .await?;
-    Ok(added == 1)
+    .await?)
 }
 
 /// A claimed job.

@@ -90,32 +90,11 @@ pub async fn emit(
     payload: serde_json::Value,
     audience: &Audience,
 ) -> Result<i64, ApiError> {
-    #[derive(QueryableByName)]
-    struct Seq {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        seq: i64,
-    }
-    // One round trip: take the next seq, store the event, and queue the NOTIFY.
-    let Seq { seq } = diesel::sql_query(
-        "WITH c AS (
-           INSERT INTO event_counters AS c (tenant_id, last_seq) VALUES ($1, 1)
-           ON CONFLICT (tenant_id) DO UPDATE SET last_seq = c.last_seq + 1
-           RETURNING last_seq
-         ), e AS (
-           INSERT INTO events (tenant_id, seq, topic, kind, payload, audience)
-           SELECT $1, c.last_seq, $2, $3, $4, $5 FROM c
-           RETURNING seq
-         )
-         SELECT e.seq, pg_notify($6, $1::text || ':' || e.seq::text) IS NULL AS notified FROM e",
-    )
-    .bind::<diesel::sql_types::Uuid, _>(tenant_id)
-    .bind::<diesel::sql_types::Text, _>(topic)
-    .bind::<diesel::sql_types::Text, _>(kind)
-    .bind::<diesel::sql_types::Jsonb, _>(payload)
-    .bind::<diesel::sql_types::Jsonb, _>(
-        serde_json::to_value(audience).map_err(anyhow::Error::from)?,
-    )
-    .bind::<diesel::sql_types::Text, _>(CHANNEL)
+    let audience = serde_json::to_value(audience).map_err(anyhow::Error::from)?;
+    // One cached statement: next seq, the event row and its NOTIFY.
+    let seq: i64 = diesel::select(crate::db::functions::karat_emit(
+        tenant_id, topic, kind, payload, audience, CHANNEL,
+    ))
     .get_result(conn)
     .await?;
     Ok(seq)

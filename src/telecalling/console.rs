@@ -118,24 +118,30 @@ async fn my_status(c: &mut Conn, user: Uuid) -> Result<MyStatus, ApiError> {
         .first(c)
         .await
         .optional()?;
-    let online: bool = diesel::select(diesel::dsl::exists(
-        crate::db::schema::presence::table.filter(crate::db::schema::presence::user_id.eq(user)),
-    ))
-    .get_result(c)
-    .await?;
-    let (status, since, lead_id, call_id, languages) =
-        row.unwrap_or(("available".into(), Utc::now(), None, None, vec![]));
+    // Without a status yet, they have been available since they came online.
+    let online_since: Option<DateTime<Utc>> = crate::db::schema::presence::table
+        .filter(crate::db::schema::presence::user_id.eq(user))
+        .select(diesel::dsl::min(crate::db::schema::presence::since))
+        .first(c)
+        .await?;
+    let (status, since, lead_id, call_id, languages) = row.unwrap_or((
+        "available".into(),
+        online_since.unwrap_or_else(Utc::now),
+        None,
+        None,
+        vec![],
+    ));
     Ok(MyStatus {
         status,
         since,
         lead_id,
         call_id,
         languages,
-        online,
+        online: online_since.is_some(),
     })
 }
 
-/// Today's counts for `user` (days in UTC; the console is per person).
+/// Today's counts for `user` (the day starts at midnight in the tenant's time zone, as on the wallboard).
 pub async fn day_counts(c: &mut Conn, tenant: Uuid, user: Uuid) -> Result<DayCounts, ApiError> {
     Ok(diesel::sql_query(
         "SELECT count(*) FILTER (WHERE disposed_at IS NOT NULL) AS calls,
@@ -146,7 +152,9 @@ pub async fn day_counts(c: &mut Conn, tenant: Uuid, user: Uuid) -> Result<DayCou
                    AND l.follow_up_at <= now()
                    AND l.state NOT IN ('converted', 'lost', 'not_interested', 'wrong_number', 'dnd'))
                   AS follow_ups_due
-           FROM calls WHERE tenant_id = $1 AND telecaller_id = $2 AND started_at >= date_trunc('day', now())",
+           FROM calls WHERE tenant_id = $1 AND telecaller_id = $2
+            AND started_at >= (SELECT date_trunc('day', now() AT TIME ZONE t.time_zone) AT TIME ZONE t.time_zone
+                                 FROM tenants t WHERE t.id = $1)",
     )
     .bind::<diesel::sql_types::Uuid, _>(tenant)
     .bind::<diesel::sql_types::Uuid, _>(user)

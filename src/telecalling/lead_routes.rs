@@ -271,7 +271,10 @@ pub struct OtherCall {
 pub struct Transfer {
     pub id: Uuid,
     pub lead_id: Uuid,
+    pub customer_name: String,
+    pub store_id: Uuid,
     pub from_user: Uuid,
+    pub from_name: String,
     pub to_user: Uuid,
     pub to_name: String,
     pub note: Option<String>,
@@ -285,27 +288,31 @@ pub struct Transfer {
 
 /// Selects [`Transfer`]s.
 macro_rules! transfer_select {
-    () => {
-        $crate::db::schema::lead_transfers::table
-            .inner_join(
-                $crate::db::schema::users::table
-                    .on($crate::db::schema::users::id
-                        .eq($crate::db::schema::lead_transfers::to_user)),
-            )
+    () => {{
+        use $crate::db::schema::{customers as cu, lead_transfers as lt, leads as le, users as us};
+        let senders = diesel::alias!(us as senders);
+        lt::table
+            .inner_join(le::table.on(le::id.eq(lt::lead_id)))
+            .inner_join(cu::table.on(cu::id.eq(le::customer_id)))
+            .inner_join(us::table.on(us::id.eq(lt::to_user)))
+            .inner_join(senders.on(senders.field(us::id).eq(lt::from_user)))
             .select((
-                $crate::db::schema::lead_transfers::id,
-                $crate::db::schema::lead_transfers::lead_id,
-                $crate::db::schema::lead_transfers::from_user,
-                $crate::db::schema::lead_transfers::to_user,
-                $crate::db::schema::users::name,
-                $crate::db::schema::lead_transfers::note,
-                $crate::db::schema::lead_transfers::status,
-                $crate::db::schema::lead_transfers::reason,
-                $crate::db::schema::lead_transfers::appointment_id,
-                $crate::db::schema::lead_transfers::created_at,
-                $crate::db::schema::lead_transfers::decided_at,
+                lt::id,
+                lt::lead_id,
+                cu::name,
+                le::store_id,
+                lt::from_user,
+                senders.field(us::name),
+                lt::to_user,
+                us::name,
+                lt::note,
+                lt::status,
+                lt::reason,
+                lt::appointment_id,
+                lt::created_at,
+                lt::decided_at,
             ))
-    };
+    }};
 }
 pub(crate) use transfer_select;
 

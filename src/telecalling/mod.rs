@@ -84,9 +84,8 @@ pub struct LeadItem {
 /// Selects [`LeadItem`]s (add filters, then `.load`).
 macro_rules! lead_select {
     () => {{
+        use $crate::db::functions::{karat_attempts_today, karat_do_not_call, karat_first_phone};
         use $crate::db::schema::{customers as cu, leads as le, stores as st, users as us};
-        use diesel::dsl::sql;
-        use diesel::sql_types::{Bool, Int2, Text};
         le::table
             .inner_join(cu::table.on(cu::id.eq(le::customer_id)))
             .inner_join(st::table.on(st::id.eq(le::store_id)))
@@ -95,11 +94,9 @@ macro_rules! lead_select {
                 le::id,
                 le::customer_id,
                 cu::name,
-                sql::<Text>("customers.phones[1]"),
+                karat_first_phone(cu::phones),
                 cu::language,
-                sql::<Bool>(
-                    "(customers.dnd OR coalesce((customers.consent->'calls'->>'granted')::boolean, true) = false)",
-                ),
+                karat_do_not_call(cu::dnd, cu::consent),
                 le::store_id,
                 st::name,
                 le::state,
@@ -113,10 +110,7 @@ macro_rules! lead_select {
                 le::sla_breached_at,
                 le::follow_up_at,
                 le::last_call_at,
-                sql::<Int2>(
-                    "CASE WHEN leads.attempts_on = (now() AT TIME ZONE stores.time_zone)::date \
-                     THEN leads.attempts_that_day ELSE 0::int2 END",
-                ),
+                karat_attempts_today(le::attempts_on, le::attempts_that_day, st::time_zone),
                 le::sales_rep_id,
                 le::visit_id,
                 le::created_at,
@@ -391,22 +385,11 @@ async fn candidates(c: &mut Conn, tenant: Uuid, store: Uuid) -> Result<Vec<Candi
         #[diesel(sql_type = diesel::sql_types::Array<Text>)]
         languages: Vec<String>,
     }
-    let rows: Vec<Row> = diesel::sql_query(
-        "SELECT u.id AS user_id, coalesce(a.languages, '{}') AS languages,
-                (SELECT count(*) FROM leads l WHERE l.tenant_id = $1 AND l.assigned_to = u.id
-                   AND l.state NOT IN ('converted', 'lost', 'not_interested', 'wrong_number', 'dnd'))
-                  AS open_leads
-           FROM users u
-           JOIN user_stores us ON us.user_id = u.id AND us.store_id = $2
-           LEFT JOIN agents a ON a.user_id = u.id
-          WHERE u.tenant_id = $1 AND u.role = 'telecaller' AND u.active
-            AND coalesce(a.status, 'available') NOT IN ('break', 'leave')
-            AND EXISTS (SELECT 1 FROM presence p WHERE p.user_id = u.id)",
-    )
-    .bind::<diesel::sql_types::Uuid, _>(tenant)
-    .bind::<diesel::sql_types::Uuid, _>(store)
-    .load(c)
-    .await?;
+    let rows: Vec<Row> = diesel::sql_query("SELECT * FROM karat_lead_candidates($1, $2)")
+        .bind::<diesel::sql_types::Uuid, _>(tenant)
+        .bind::<diesel::sql_types::Uuid, _>(store)
+        .load(c)
+        .await?;
     Ok(rows
         .into_iter()
         .map(|r| Candidate {
@@ -496,6 +479,18 @@ async fn give_under(
         .set(telecalling_settings::last_assigned_to.eq(to))
         .execute(c)
         .await?;
+    if let Some(prev) = lead.assigned_to.filter(|p| *p != to) {
+        // Off the previous holder's screen (unless they are on a call about it).
+        diesel::update(
+            agents::table
+                .find(prev)
+                .filter(agents::lead_id.eq(lead.id))
+                .filter(agents::call_id.is_null()),
+        )
+        .set(agents::lead_id.eq(None::<Uuid>))
+        .execute(c)
+        .await?;
+    }
     history(
         c,
         tenant,

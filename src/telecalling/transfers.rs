@@ -213,13 +213,7 @@ pub async fn list(
                 .into_boxed();
             q = match auth.role {
                 Role::BusinessAdmin => q,
-                Role::Manager => q.filter(
-                    lead_transfers::lead_id.eq_any(
-                        leads::table
-                            .filter(leads::store_id.eq_any(auth.store_ids.clone()))
-                            .select(leads::id),
-                    ),
-                ),
+                Role::Manager => q.filter(leads::store_id.eq_any(auth.store_ids.clone())),
                 _ => q.filter(
                     lead_transfers::to_user
                         .eq(auth.user_id)

@@ -792,6 +792,107 @@ async fn role_matrix_for_telecalling() {
             .await;
         assert_eq!(r.status, want, "POST /leads/assign as {role:?}: {r:?}");
     }
+    // Reading, moving and calling one lead; the console's next lead; forms.
+    let lid = id(&lead);
+    for (role, want) in ROLES.into_iter().zip([403, 200, 200, 404, 200, 403]) {
+        let token = app.token(T::A, role).await;
+        let r = app.get(&format!("/api/v1/leads/{lid}"), Some(&token)).await;
+        assert_eq!(r.status, want, "GET /leads/{{id}} as {role:?}: {r:?}");
+    }
+    for (role, want) in ROLES.into_iter().zip([403, 200, 200, 403, 200, 403]) {
+        let token = app.token(T::A, role).await;
+        let r = app
+            .post(
+                &format!("/api/v1/leads/{lid}/state"),
+                Some(&token),
+                json!({"state": "contacted"}),
+            )
+            .await;
+        assert_eq!(
+            r.status, want,
+            "POST /leads/{{id}}/state as {role:?}: {r:?}"
+        );
+    }
+    rules(&app, T::A, s0, json!({})).await;
+    for (role, want) in ROLES.into_iter().zip([403, 201, 201, 403, 201, 403]) {
+        let token = app.token(T::A, role).await;
+        let r = app
+            .post(
+                &format!("/api/v1/leads/{lid}/calls"),
+                Some(&token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            r.status, want,
+            "POST /leads/{{id}}/calls as {role:?}: {r:?}"
+        );
+        if r.status == 201 {
+            let call = r.body["call"]["id"].as_str().unwrap().to_string();
+            let r = app
+                .post(
+                    &format!("/api/v1/calls/{call}/end"),
+                    Some(&token),
+                    json!({}),
+                )
+                .await;
+            assert_eq!(r.status, 200, "end as {role:?}: {r:?}");
+            let r = app
+                .post(
+                    &format!("/api/v1/calls/{call}/disposition"),
+                    Some(&token),
+                    json!({"disposition": "connected"}),
+                )
+                .await;
+            assert_eq!(r.status, 200, "disposition as {role:?}: {r:?}");
+        }
+    }
+    for (role, want) in ROLES.into_iter().zip([403, 403, 403, 403, 200, 403]) {
+        let token = app.token(T::A, role).await;
+        let r = app
+            .post("/api/v1/telecalling/next", Some(&token), json!({}))
+            .await;
+        assert_eq!(r.status, want, "POST /telecalling/next as {role:?}: {r:?}");
+    }
+    for (role, want) in ROLES.into_iter().zip([403, 204, 204, 403, 403, 403]) {
+        let admin = app.token(T::A, Role::BusinessAdmin).await;
+        let form = app
+            .post(
+                "/api/v1/lead-forms",
+                Some(&admin),
+                json!({"store_id": s0, "name": "Exhibition stall"}),
+            )
+            .await;
+        let token = app.token(T::A, role).await;
+        let r = app
+            .req(
+                awc::http::Method::DELETE,
+                &format!("/api/v1/lead-forms/{}", id(&form.body)),
+                Some(&token),
+                None,
+            )
+            .await;
+        assert_eq!(
+            r.status, want,
+            "DELETE /lead-forms/{{id}} as {role:?}: {r:?}"
+        );
+    }
+    // Only the sales rep a transfer is for answers it.
+    for role in [
+        Role::BusinessAdmin,
+        Role::Manager,
+        Role::Telecaller,
+        Role::Marketing,
+    ] {
+        let token = app.token(T::A, role).await;
+        app.post(
+            &format!("/api/v1/transfers/{}/accept", Uuid::now_v7()),
+            Some(&token),
+            json!({}),
+        )
+        .await
+        .problem(403);
+    }
     // A manager may put their telecaller on leave: they then get nothing.
     let r = app
         .req(

@@ -3201,8 +3201,10 @@ export interface components {
             appointment_id?: string | null;
             /** Format: date-time */
             created_at: string;
+            customer_name: string;
             /** Format: date-time */
             decided_at?: string | null;
+            from_name: string;
             /** Format: uuid */
             from_user: string;
             /** Format: uuid */
@@ -3213,6 +3215,8 @@ export interface components {
             reason?: string | null;
             /** @description `pending`, `accepted` or `rejected`. */
             status: string;
+            /** Format: uuid */
+            store_id: string;
             to_name: string;
             /** Format: uuid */
             to_user: string;

@@ -1,0 +1,69 @@
+-- The hot paths as functions: a call to one is a cacheable prepared
+-- statement, and PL/pgSQL keeps the plans of its statements per session, so
+-- recording an event or a job, and reading a lead, are planned once per
+-- connection instead of on every request.
+
+-- Records an event with the tenant's next seq and queues its NOTIFY.
+CREATE FUNCTION karat_emit(p_tenant uuid, p_topic text, p_kind text, p_payload jsonb,
+                           p_audience jsonb, p_channel text) RETURNS bigint
+  LANGUAGE plpgsql AS $$
+DECLARE
+  s bigint;
+BEGIN
+  INSERT INTO event_counters AS c (tenant_id, last_seq) VALUES (p_tenant, 1)
+    ON CONFLICT (tenant_id) DO UPDATE SET last_seq = c.last_seq + 1
+    RETURNING last_seq INTO s;
+  INSERT INTO events (tenant_id, seq, topic, kind, payload, audience)
+    VALUES (p_tenant, s, p_topic, p_kind, p_payload, p_audience);
+  PERFORM pg_notify(p_channel, p_tenant::text || ':' || s::text);
+  RETURN s;
+END
+$$;
+
+-- Enqueues a job unless one with the same dedupe key exists; wakes workers.
+CREATE FUNCTION karat_enqueue_job(p_id uuid, p_tenant uuid, p_kind text, p_payload jsonb,
+                                  p_run_at timestamptz, p_max_attempts integer,
+                                  p_dedupe_key text, p_channel text) RETURNS boolean
+  LANGUAGE plpgsql AS $$
+DECLARE
+  n integer;
+BEGIN
+  INSERT INTO jobs (id, tenant_id, kind, payload, run_at, max_attempts, dedupe_key)
+    VALUES (p_id, p_tenant, p_kind, p_payload, p_run_at, p_max_attempts, p_dedupe_key)
+    ON CONFLICT DO NOTHING;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  PERFORM pg_notify(p_channel, p_kind);
+  RETURN n = 1;
+END
+$$;
+
+-- Telecallers of a store who could take a lead now (online, not on break or
+-- leave), with their open leads.
+CREATE FUNCTION karat_lead_candidates(p_tenant uuid, p_store uuid)
+  RETURNS TABLE (user_id uuid, open_leads bigint, languages text[])
+  LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN QUERY
+  SELECT u.id, (SELECT count(*) FROM leads l WHERE l.tenant_id = p_tenant AND l.assigned_to = u.id
+                  AND l.state NOT IN ('converted', 'lost', 'not_interested', 'wrong_number', 'dnd')),
+         coalesce(a.languages, '{}')
+    FROM users u
+    JOIN user_stores us ON us.user_id = u.id AND us.store_id = p_store
+    LEFT JOIN agents a ON a.user_id = u.id
+   WHERE u.tenant_id = p_tenant AND u.role = 'telecaller' AND u.active
+     AND coalesce(a.status, 'available') NOT IN ('break', 'leave')
+     AND EXISTS (SELECT 1 FROM presence p WHERE p.user_id = u.id);
+END
+$$;
+
+-- Pieces of a lead as the console shows it.
+CREATE FUNCTION karat_first_phone(phones text[]) RETURNS text
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT phones[1] $$;
+CREATE FUNCTION karat_do_not_call(dnd boolean, consent jsonb) RETURNS boolean
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT dnd OR coalesce((consent->'calls'->>'granted')::boolean, true) = false
+$$;
+CREATE FUNCTION karat_attempts_today(attempts_on date, attempts smallint, tz text) RETURNS smallint
+  LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN attempts_on = (now() AT TIME ZONE tz)::date THEN attempts ELSE 0::smallint END
+$$;
