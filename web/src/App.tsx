@@ -1,7 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router';
 import { RequireAuth, RequirePermission, Splash } from './auth/guards';
-import { PERMISSIONS, canImportExport, canReadAccessLog } from './lib/nav';
+import { PERMISSIONS, canImportExport, canReadAccessLog, canSeeTransfers, canWorkConsole } from './lib/nav';
 
 // Every page is its own chunk: the first load carries only the shell it needs.
 const AppShell = lazy(() => import('./components/AppShell').then((m) => ({ default: m.AppShell })));
@@ -31,6 +31,13 @@ const SegmentPage = lazy(() => import('./pages/segments/SegmentPage'));
 const NewSegmentPage = lazy(() => import('./pages/segments/SegmentEditPage').then((m) => ({ default: m.NewSegmentPage })));
 const EditSegmentPage = lazy(() => import('./pages/segments/SegmentEditPage').then((m) => ({ default: m.EditSegmentPage })));
 const AccessLogPage = lazy(() => import('./pages/admin/AccessLogPage'));
+const ConsolePage = lazy(() => import('./pages/telecalling/ConsolePage'));
+const TransfersPage = lazy(() => import('./pages/telecalling/TransfersPage'));
+const WallboardPage = lazy(() => import('./pages/telecalling/WallboardPage'));
+const LeadsPage = lazy(() => import('./pages/telecalling/LeadsPage'));
+const LeadPage = lazy(() => import('./pages/telecalling/LeadPage'));
+const TelecallingSettingsPage = lazy(() => import('./pages/telecalling/TelecallingSettingsPage'));
+const ReportsPage = lazy(() => import('./pages/telecalling/ReportsPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 const canSeeStores = (p: readonly string[]) => p.includes(PERMISSIONS.storesRead) || p.includes(PERMISSIONS.storesManage);
@@ -155,6 +162,62 @@ export function App() {
             element={
               <RequirePermission permission={PERMISSIONS.campaignsManage}>
                 <EditSegmentPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="console"
+            element={
+              <RequirePermission permission={canWorkConsole}>
+                <ConsolePage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="transfers"
+            element={
+              <RequirePermission permission={canSeeTransfers}>
+                <TransfersPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="wallboard"
+            element={
+              <RequirePermission permission={PERMISSIONS.leadsAssign}>
+                <WallboardPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="leads"
+            element={
+              <RequirePermission permission={PERMISSIONS.leadsAssign}>
+                <LeadsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="leads/:id"
+            element={
+              <RequirePermission permission={PERMISSIONS.leadsAssign}>
+                <LeadPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="telecalling/settings"
+            element={
+              <RequirePermission permission={PERMISSIONS.leadsAssign}>
+                <TelecallingSettingsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="telecalling/reports"
+            element={
+              <RequirePermission permission={PERMISSIONS.leadsAssign}>
+                <ReportsPage />
               </RequirePermission>
             }
           />

@@ -25,7 +25,9 @@ export type IconName =
   | 'upload'
   | 'download'
   | 'camera'
-  | 'file';
+  | 'file'
+  | 'clock'
+  | 'hang-up';
 
 // 24×24 stroke icons (outline style), drawn by hand for this app.
 const PATHS: Record<IconName, string> = {
@@ -64,6 +66,12 @@ const PATHS: Record<IconName, string> = {
   download: 'M12 4v12M7 11l5 5 5-5M4 16v4h16v-4',
   camera: 'M4 8h3l2-3h6l2 3h3v12H4zM12 17a4 4 0 1 0 0-8 4 4 0 0 0 0 8z',
   file: 'M6 3h8l4 4v14H6zM14 3v4h4M9 12h6M9 16h6',
+  console: 'M4 14v-2a8 8 0 0 1 16 0v2M4 14h3v6H5a1 1 0 0 1-1-1zM20 14h-3v6h2a1 1 0 0 0 1-1zM17 20c0 1.1-1.8 2-4 2h-1',
+  wallboard: 'M3 4h18v12H3zM8 20h8M12 16v4M7 12v-2M11 12V8M15 12V9',
+  leads: 'M3 4h18l-7 8.5V18l-4 2v-7.5z',
+  transfers: 'M4 8h13M13 4l4 4-4 4M20 16H7M11 12l-4 4 4 4',
+  clock: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 7v5l3 2',
+  'hang-up': 'M3 14.5c5-5 13-5 18 0l-1.8 2.7-3.7-1.3.2-2.4a11 11 0 0 0-7.4 0l.2 2.4-3.7 1.3z',
 };
 
 export function Icon({ name, size = 22, className }: { name: IconName; size?: number; className?: string }) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../api/types';
-import { PHONE_NAV_MAX, canImportExport, canReadAccessLog, canVisit, navFor } from './nav';
+import { PHONE_NAV_MAX, canImportExport, canReadAccessLog, canSeeTransfers, canVisit, canWorkConsole, navFor } from './nav';
 import { creatableRoles } from './roles';
 
 const ALL = [
@@ -15,16 +15,29 @@ const ALL = [
   'visits.log',
   'customers.import_export',
   'campaigns.manage',
+  'calls.work',
+  'leads.assign',
 ];
 const labels = (role: Role, perms: string[] = ALL) => navFor(role, perms).map((i) => i.label);
 
 describe('navFor', () => {
   it('gives each role its own navigation', () => {
     expect(labels('platform_admin')).toEqual(['Home', 'Tenants', 'Audit log', 'Account']);
-    expect(labels('business_admin')).toEqual(['Home', 'Customers', 'Segments', 'Stores', 'Users', 'Audit log', 'Access log', 'Account']);
-    expect(labels('manager')).toEqual(['Home', 'Customers', 'My stores', 'Team', 'Audit log', 'Account']);
-    expect(labels('sales_rep')).toEqual(['Home', 'Customers', 'Log a visit', 'My stores', 'Account']);
-    expect(labels('telecaller')).toEqual(['Home', 'Customers', 'My stores', 'Account']);
+    expect(labels('business_admin')).toEqual([
+      'Home',
+      'Customers',
+      'Segments',
+      'Wallboard',
+      'Leads',
+      'Stores',
+      'Users',
+      'Audit log',
+      'Access log',
+      'Account',
+    ]);
+    expect(labels('manager')).toEqual(['Home', 'Customers', 'Wallboard', 'Leads', 'My stores', 'Team', 'Audit log', 'Account']);
+    expect(labels('sales_rep')).toEqual(['Home', 'Customers', 'Log a visit', 'Transfers', 'My stores', 'Account']);
+    expect(labels('telecaller')).toEqual(['Home', 'Console', 'Customers', 'Transfers', 'My stores', 'Account']);
     expect(labels('marketing')).toEqual(['Home', 'Segments', 'My stores', 'Account']);
   });
 
@@ -37,8 +50,11 @@ describe('navFor', () => {
         ALL.filter((p) => p !== 'customers.read'),
       ),
     ).not.toContain('Customers');
-    expect(labels('sales_rep', ['customers.read', 'stores.read'])).toEqual(['Home', 'Customers', 'My stores', 'Account']);
+    expect(labels('sales_rep', ['customers.read', 'stores.read'])).toEqual(['Home', 'Customers', 'Transfers', 'My stores', 'Account']);
     expect(labels('manager', ['stores.read', 'users.manage'])).toEqual(['Home', 'My stores', 'Team', 'Account']);
+    // The telecalling screens follow their permissions.
+    expect(labels('telecaller', ['customers.read', 'stores.read'])).toEqual(['Home', 'Customers', 'My stores', 'Account']);
+    expect(labels('manager', ['leads.assign'])).toEqual(['Home', 'Wallboard', 'Leads', 'Account']);
     expect(labels('telecaller', [])).toEqual(['Home', 'Account']);
     expect(labels('platform_admin', [])).toEqual(['Home', 'Account']);
   });
@@ -60,10 +76,11 @@ describe('navFor', () => {
       navFor(role, ALL)
         .filter((i) => i.onPhone)
         .map((i) => i.label);
-    expect(phone('business_admin')).toEqual(['Home', 'Customers', 'Stores', 'Users', 'Audit log']);
-    expect(phone('manager')).toEqual(['Home', 'Customers', 'My stores', 'Team', 'Audit log']);
-    expect(phone('sales_rep')).toEqual(['Home', 'Customers', 'Log a visit', 'My stores', 'Account']);
-    expect(phone('telecaller')).toEqual(['Home', 'Customers', 'My stores', 'Account']);
+    // Stores is on the home page and Leads on the wallboard: the wallboard gets the slot.
+    expect(phone('business_admin')).toEqual(['Home', 'Customers', 'Wallboard', 'Users', 'Audit log']);
+    expect(phone('manager')).toEqual(['Home', 'Customers', 'Wallboard', 'Team', 'Audit log']);
+    expect(phone('sales_rep')).toEqual(['Home', 'Customers', 'Log a visit', 'Transfers', 'My stores']);
+    expect(phone('telecaller')).toEqual(['Home', 'Console', 'Customers', 'Transfers', 'My stores']);
     // Marketing's bar has room for Segments; a business admin reaches it from the customer list.
     expect(phone('marketing')).toEqual(['Home', 'Segments', 'My stores', 'Account']);
   });
@@ -91,6 +108,30 @@ describe('navFor', () => {
     expect(canReadAccessLog(ALL, 'manager')).toBe(false);
     expect(canReadAccessLog(['stores.read'], 'business_admin')).toBe(false);
     expect(canVisit('/admin/access-log', 'manager', ALL)).toBe(false);
+  });
+});
+
+describe('telecalling screens', () => {
+  it('gives the console to telecallers only (managers log calls from a lead)', () => {
+    expect(canWorkConsole(ALL, 'telecaller')).toBe(true);
+    expect(canWorkConsole(ALL, 'manager')).toBe(false);
+    expect(canWorkConsole(['customers.read'], 'telecaller')).toBe(false);
+    expect(canVisit('/console', 'telecaller', ALL)).toBe(true);
+    expect(canVisit('/console', 'business_admin', ALL)).toBe(false);
+  });
+
+  it('shows transfers to the telecallers who pass leads on and the sales reps who answer', () => {
+    expect(canSeeTransfers(ALL, 'telecaller')).toBe(true);
+    expect(canSeeTransfers(['stores.read'], 'sales_rep')).toBe(true);
+    expect(canSeeTransfers(ALL, 'marketing')).toBe(false);
+    expect(canSeeTransfers([], 'telecaller')).toBe(false);
+  });
+
+  it('puts the wallboard and leads in the navigation of those who assign leads', () => {
+    expect(canVisit('/leads/123', 'manager', ALL)).toBe(true);
+    expect(canVisit('/wallboard', 'business_admin', ALL)).toBe(true);
+    expect(canVisit('/wallboard', 'telecaller', ALL)).toBe(false);
+    expect(canVisit('/leads', 'sales_rep', ALL)).toBe(false);
   });
 });
 

@@ -13,11 +13,27 @@ export const PERMISSIONS = {
   visitsLog: 'visits.log',
   customersImportExport: 'customers.import_export',
   campaignsManage: 'campaigns.manage',
+  callsWork: 'calls.work',
+  leadsAssign: 'leads.assign',
 } as const;
 
 export type Permission = (typeof PERMISSIONS)[keyof typeof PERMISSIONS];
 
-export type IconName = 'home' | 'store' | 'users' | 'audit' | 'tenants' | 'account' | 'customers' | 'visit' | 'access' | 'segments';
+export type IconName =
+  | 'home'
+  | 'store'
+  | 'users'
+  | 'audit'
+  | 'tenants'
+  | 'account'
+  | 'customers'
+  | 'visit'
+  | 'access'
+  | 'segments'
+  | 'console'
+  | 'transfers'
+  | 'wallboard'
+  | 'leads';
 
 export interface NavItem {
   to: string;
@@ -52,6 +68,12 @@ export const PATHS = {
   imports: '/customers/imports',
   segments: '/segments',
   newSegment: '/segments/new',
+  console: '/console',
+  transfers: '/transfers',
+  wallboard: '/wallboard',
+  leads: '/leads',
+  telecallingSettings: '/telecalling/settings',
+  telecallingReports: '/telecalling/reports',
   account: '/account',
   sessions: '/account/sessions',
   notifications: '/notifications',
@@ -63,6 +85,11 @@ const HOME: NavItem = { to: PATHS.home, label: 'Home', icon: 'home' };
 const ACCOUNT: NavItem = { to: PATHS.account, label: 'Account', icon: 'account', optionalOnPhone: true };
 const CUSTOMERS: NavItem = { to: PATHS.customers, label: 'Customers', icon: 'customers', permission: PERMISSIONS.customersRead };
 const SEGMENTS: NavItem = { to: PATHS.segments, label: 'Segments', icon: 'segments', permission: PERMISSIONS.campaignsManage };
+const CONSOLE: NavItem = { to: PATHS.console, label: 'Console', icon: 'console', permission: PERMISSIONS.callsWork };
+const TRANSFERS: NavItem = { to: PATHS.transfers, label: 'Transfers', icon: 'transfers' };
+const WALLBOARD: NavItem = { to: PATHS.wallboard, label: 'Wallboard', icon: 'wallboard', permission: PERMISSIONS.leadsAssign };
+// Also linked from the wallboard, so it can stay off a full phone bar.
+const LEADS: NavItem = { to: PATHS.leads, label: 'Leads', icon: 'leads', permission: PERMISSIONS.leadsAssign, optionalOnPhone: true };
 
 const BY_ROLE: Record<Role, NavItem[]> = {
   platform_admin: [
@@ -76,7 +103,10 @@ const BY_ROLE: Record<Role, NavItem[]> = {
     CUSTOMERS,
     // Also linked from the customer list, so it can stay off a full phone bar.
     { ...SEGMENTS, optionalOnPhone: true },
-    { to: PATHS.stores, label: 'Stores', icon: 'store', permission: PERMISSIONS.storesRead },
+    WALLBOARD,
+    LEADS,
+    // Also on the home page, so it can stay off a full phone bar.
+    { to: PATHS.stores, label: 'Stores', icon: 'store', permission: PERMISSIONS.storesRead, optionalOnPhone: true },
     { to: PATHS.users, label: 'Users', icon: 'users', permission: PERMISSIONS.usersManage },
     { to: PATHS.audit, label: 'Audit log', icon: 'audit', permission: PERMISSIONS.auditRead },
     // Only business admins: a manager's audit.read is store-scoped and the access log is tenant-wide.
@@ -86,7 +116,9 @@ const BY_ROLE: Record<Role, NavItem[]> = {
   manager: [
     HOME,
     CUSTOMERS,
-    { to: PATHS.stores, label: 'My stores', icon: 'store', permission: PERMISSIONS.storesRead },
+    WALLBOARD,
+    LEADS,
+    { to: PATHS.stores, label: 'My stores', icon: 'store', permission: PERMISSIONS.storesRead, optionalOnPhone: true },
     { to: PATHS.users, label: 'Team', icon: 'users', permission: PERMISSIONS.usersManage },
     { to: PATHS.audit, label: 'Audit log', icon: 'audit', permission: PERMISSIONS.auditRead },
     ACCOUNT,
@@ -95,10 +127,20 @@ const BY_ROLE: Record<Role, NavItem[]> = {
     HOME,
     CUSTOMERS,
     { to: PATHS.logVisit, label: 'Log a visit', icon: 'visit', permission: PERMISSIONS.visitsLog },
+    // Where a sales rep answers the leads telecallers pass on.
+    TRANSFERS,
     { to: PATHS.stores, label: 'My stores', icon: 'store', permission: PERMISSIONS.storesRead },
     ACCOUNT,
   ],
-  telecaller: [HOME, CUSTOMERS, { to: PATHS.stores, label: 'My stores', icon: 'store', permission: PERMISSIONS.storesRead }, ACCOUNT],
+  telecaller: [
+    HOME,
+    CONSOLE,
+    CUSTOMERS,
+    // The answers also arrive as notifications, and each lead's card shows them.
+    { ...TRANSFERS, permission: PERMISSIONS.callsWork, optionalOnPhone: true },
+    { to: PATHS.stores, label: 'My stores', icon: 'store', permission: PERMISSIONS.storesRead },
+    ACCOUNT,
+  ],
   marketing: [HOME, SEGMENTS, { to: PATHS.stores, label: 'My stores', icon: 'store', permission: PERMISSIONS.storesRead }, ACCOUNT],
 };
 
@@ -134,6 +176,16 @@ export function canReadAccessLog(permissions: readonly string[], role: string): 
  */
 export function canImportExport(permissions: readonly string[]): boolean {
   return permissions.includes(PERMISSIONS.customersImportExport) && permissions.includes(PERMISSIONS.customersWrite);
+}
+
+/** Whether the user works the call queue from the console (telecallers; managers log calls on a lead). */
+export function canWorkConsole(permissions: readonly string[], role: string): boolean {
+  return role === 'telecaller' && permissions.includes(PERMISSIONS.callsWork);
+}
+
+/** Whether the user takes part in transfers to sales: telecallers pass leads on, sales reps answer. */
+export function canSeeTransfers(permissions: readonly string[], role: string): boolean {
+  return (role === 'telecaller' && permissions.includes(PERMISSIONS.callsWork)) || role === 'sales_rep';
 }
 
 /** Whether the page at `path` is in this user's navigation (or under one of its items). */
