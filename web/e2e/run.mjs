@@ -2133,8 +2133,9 @@ test('import: a business admin imports a CSV through the wizard, reads the repor
     await page.getByRole('button', { name: 'Check the file' }).click();
     await page.getByRole('button', { name: 'Import 1 customer' }).waitFor();
   });
-  await step(t, 'confirm: the progress bar fills and the import finishes with 1 imported', async () => {
-    const confirmed = page.waitForResponse((r) => r.url().endsWith('/confirm') && r.request().method() === 'POST');
+  await step(t, 'confirm with a lead for each new customer: the progress bar fills and the import finishes with 1 imported', async () => {
+    const confirmed = page.waitForResponse((r) => r.url().includes('/confirm?leads=true') && r.request().method() === 'POST');
+    await page.getByLabel('Open a lead for each new customer').check();
     await page.getByRole('button', { name: 'Import 1 customer' }).click();
     check((await confirmed).status() === 202, 'confirm did not answer 202');
     const bar = page.getByRole('progressbar', { name: 'Import progress' });
@@ -2153,9 +2154,11 @@ test('import: a business admin imports a CSV through the wizard, reads the repor
     await page.getByRole('list', { name: 'Rows with problems' }).getByText('Row 3').waitFor();
     await axe(t, page, 'import record');
   });
-  await step(t, 'the imported customer is in the customer list', async () => {
+  await step(t, 'the imported customer is in the customer list, with a lead for the telecallers', async () => {
     await page.goto(`/customers?q=${encodeURIComponent(name)}`);
     await page.getByRole('list', { name: 'Customers' }).getByRole('link', { name }).waitFor();
+    const leads = await api(`/leads?q=${encodeURIComponent(name)}`, { token: await apiLogin(DEMO.business_admin) });
+    check(leads.json.items?.[0]?.source === 'import', `leads for the import: ${JSON.stringify(leads.json)}`);
   });
   await step(t, 'export the list as CSV', async () => {
     await page.getByRole('button', { name: 'Export' }).click();
@@ -2940,6 +2943,21 @@ test('telecalling board: the manager’s wallboard shows a telecaller’s break 
   const telePage = await open(t);
   await login(t, telePage, DEMO.telecaller);
   await step(t, 'the telecaller’s app is connected (online)', () => waitLive(telePage));
+  await step(t, 'coming online hands Rohit the waiting lead (API)', () =>
+    waitUntil(async () => {
+      const r = await api(`/leads/${waiting.id}`, { token: mgr });
+      return r.json.lead.assigned_to === teleId || `the lead is with ${r.json.lead.assignee_name ?? 'nobody'}`;
+    }, 'the waiting lead should go to Rohit when he comes online'),
+  );
+  // A store on manual assignment keeps its new leads waiting for the manager.
+  const storeId = (await boardMe(mgr)).store_ids[0];
+  const saved = await boardSettings(mgr, storeId);
+  await boardPutSettings(mgr, storeId, { ...saved, rule: 'manual' });
+  const held = await step(t, 'on manual assignment, a new lead waits (API)', async () => {
+    const lead = await boardLead(mgr, storeId, 'Held');
+    check(!lead.assigned_to, `the lead went to ${lead.assignee_name} at once`);
+    return lead;
+  });
 
   const page = await open(t);
   await login(t, page, DEMO.manager);
@@ -2952,16 +2970,17 @@ test('telecalling board: the manager’s wallboard shows a telecaller’s break 
     await page.getByRole('list', { name: 'Store queues' }).getByRole('heading', { name: 'MG Road Showroom' }).waitFor();
     await page.getByText('Telecallers on duty').waitFor();
   });
-  await step(t, 'assign the waiting lead from the store tile, by the store’s rule: it goes to Rohit (online)', async () => {
+  await step(t, 'assign the waiting lead from the store tile to Rohit', async () => {
     await page.getByRole('button', { name: 'Assign waiting leads at MG Road Showroom' }).click();
     const dialog = page.getByRole('dialog', { name: 'Waiting leads at MG Road Showroom' });
-    await dialog.getByLabel(`Select the lead for ${waiting.customer_name}`).check();
-    await dialog.getByRole('radio', { name: /^Automatically, by the store’s rule/ }).check();
+    await dialog.getByLabel(`Select the lead for ${held.customer_name}`).check();
+    await dialog.getByRole('radio', { name: /^Rohit Sharma/ }).check();
     await axe(t, page, 'wallboard assign dialog (desktop)');
     await dialog.getByRole('button', { name: 'Assign', exact: true }).click();
     await dialog.getByText('1 lead assigned to Rohit Sharma.').waitFor();
     await dialog.getByRole('button', { name: 'Done' }).click();
   });
+  await boardPutSettings(mgr, storeId, saved);
   await step(t, 'give it back to the rule from Rohit’s tile: nobody else is online, so it stays', async () => {
     await tile.getByRole('button', { name: 'Reassign leads of Rohit Sharma' }).click();
     const dialog = page.getByRole('dialog', { name: 'Rohit Sharma’s open leads' });
