@@ -14,7 +14,7 @@ import { isoToZonedLocal, zonedLocalToIso } from '../../lib/format';
 import { useFormat } from '../../lib/locale';
 import { formatPhone, sentence, telHref } from '../../lib/customers';
 import { TC_KEYS, TRANSFER_STATUS_LABELS, transferOutcome, type LeadItem, type Transfer, type TransferStatus } from '../../lib/telecalling';
-import { useStaff, useStores } from '../customers/hooks';
+import { useStores } from '../customers/hooks';
 import { DateTimePick } from './console/DateTimePick';
 import { telecallingApi, useTelecallingLive } from './console/data';
 import './console/console.css';
@@ -42,7 +42,6 @@ export default function TransfersPage() {
     queryFn: () => telecallingApi.transfers(filter === 'all' ? undefined : filter),
   });
   useTelecallingLive();
-  const staff = useStaff();
   const [accepting, setAccepting] = useState<Transfer | null>(null);
   const [returning, setReturning] = useState<Transfer | null>(null);
   const filterLabel = FILTERS.find((f) => f.value === filter)?.label ?? '';
@@ -89,7 +88,7 @@ export default function TransfersPage() {
               key={t.id}
               t={t}
               rep={rep}
-              fromName={t.from_user === me.user.id ? 'you' : (staff.byId.get(t.from_user)?.name ?? 'a telecaller')}
+              fromName={t.from_user === me.user.id ? 'you' : t.from_name}
               onAccept={() => setAccepting(t)}
               onReturn={() => setReturning(t)}
             />
@@ -142,7 +141,7 @@ function TransferRow({
   const fmt = useFormat();
   const lead = useTransferLead(t);
   const status = t.status as TransferStatus;
-  const name = lead.data?.customer_name ?? (lead.isPending ? 'Loading…' : 'A lead you can no longer see');
+  const name = t.customer_name;
   return (
     <li className="list-item transfer-item">
       <div className="list-main">
