@@ -583,35 +583,5 @@ async fn run(cfg: &Config, server: &Server) -> Res<(Vec<[String; 3]>, Value)> {
 }
 
 fn main() {
-    let cfg = match Config::parse() {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(2);
-        }
-    };
-    let mut server = match Server::start(&cfg.server, false) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::exit(1);
-        }
-    };
-    eprintln!("server at {} (log {})", server.url, server.log.display());
-    let result = actix_web::rt::System::new().block_on(run(&cfg, &server));
-    let _ = server.alive();
-    server.stop();
-    match result {
-        Ok((rows, json)) => {
-            let w = rows.iter().map(|r| r[0].len()).max().unwrap_or(0);
-            for r in &rows {
-                println!("{:<w$}  {}  {}", r[0], r[1], r[2]);
-            }
-            println!("JSON: {json}");
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::exit(1);
-        }
-    }
+    support::bench_main(Config::parse(), |c| c.server.as_path(), run);
 }

@@ -239,3 +239,47 @@ pub async fn get_json(http: &awc::Client, url: &str, token: &str) -> Res<(u16, V
         serde_json::from_slice(&b).unwrap_or(Value::Null),
     ))
 }
+
+/// What a bench run returns: table rows (metric, value, target) and a JSON summary.
+pub type Outcome = Res<(Vec<[String; 3]>, Value)>;
+
+/// The body of a bench's `main`: parse the config (exit 2 on a bad argument),
+/// start the server from `server_of(&cfg)`, run, stop the server, print the
+/// table and the `JSON:` line (exit 1 on failure).
+pub fn bench_main<C>(
+    cfg: Res<C>,
+    server_of: impl Fn(&C) -> &Path,
+    run: impl AsyncFnOnce(&C, &Server) -> Outcome,
+) {
+    let cfg = match cfg {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    let mut server = match Server::start(server_of(&cfg), false) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    };
+    eprintln!("server at {} (log {})", server.url, server.log.display());
+    let result = actix_web::rt::System::new().block_on(run(&cfg, &server));
+    let _ = server.alive();
+    server.stop();
+    match result {
+        Ok((rows, json)) => {
+            let w = rows.iter().map(|r| r[0].len()).max().unwrap_or(0);
+            for r in &rows {
+                println!("{:<w$}  {}  {}", r[0], r[1], r[2]);
+            }
+            println!("JSON: {json}");
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    }
+}

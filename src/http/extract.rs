@@ -187,6 +187,15 @@ impl Validator {
         self
     }
 
+    /// A whole number within `min..=max`.
+    pub fn range(&mut self, field: &str, value: i32, min: i32, max: i32) -> &mut Self {
+        self.check(
+            (min..=max).contains(&value),
+            field,
+            &format!("must be between {min} and {max}"),
+        )
+    }
+
     /// Text length in characters within bounds (trimmed).
     pub fn text(&mut self, field: &str, value: &str, min: usize, max: usize) -> &mut Self {
         let n = value.trim().chars().count();

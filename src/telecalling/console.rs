@@ -1125,38 +1125,20 @@ mod tests {
 
     #[test]
     fn dispositions_move_leads_as_the_business_expects() {
-        assert_eq!(
-            outcome(S::Assigned, Disposition::NoAnswer, NextStep::None),
-            S::Attempted
-        );
-        assert_eq!(
-            outcome(S::FollowUp, Disposition::Busy, NextStep::None),
-            S::FollowUp
-        );
-        assert_eq!(
-            outcome(S::Assigned, Disposition::CallBack, NextStep::None),
-            S::FollowUp
-        );
-        assert_eq!(
-            outcome(S::Assigned, Disposition::Connected, NextStep::None),
-            S::Contacted
-        );
-        assert_eq!(
-            outcome(S::Qualified, Disposition::Connected, NextStep::None),
-            S::Qualified
-        );
-        assert_eq!(
-            outcome(S::Attempted, Disposition::Connected, NextStep::Revisit),
-            S::AppointmentSet
-        );
-        assert_eq!(
-            outcome(S::Contacted, Disposition::WrongNumber, NextStep::None),
-            S::WrongNumber
-        );
-        assert_eq!(
-            outcome(S::Contacted, Disposition::NotInterested, NextStep::None),
-            S::NotInterested
-        );
+        use Disposition as D;
+        use NextStep as N;
+        for (from, d, step, to) in [
+            (S::Assigned, D::NoAnswer, N::None, S::Attempted),
+            (S::FollowUp, D::Busy, N::None, S::FollowUp),
+            (S::Assigned, D::CallBack, N::None, S::FollowUp),
+            (S::Assigned, D::Connected, N::None, S::Contacted),
+            (S::Qualified, D::Connected, N::None, S::Qualified),
+            (S::Attempted, D::Connected, N::Revisit, S::AppointmentSet),
+            (S::Contacted, D::WrongNumber, N::None, S::WrongNumber),
+            (S::Contacted, D::NotInterested, N::None, S::NotInterested),
+        ] {
+            assert_eq!(outcome(from, d, step), to, "{from:?} {d:?} {step:?}");
+        }
         // Every outcome from an open state is a legal move (or no move).
         for from in [
             S::Assigned,

@@ -913,41 +913,17 @@ pub async fn put_settings(
     check_store(&auth, scope, store)?;
     let b = body.0;
     let mut v = Validator::default();
-    v.check(
-        (1..=1000).contains(&b.max_open_leads),
-        "max_open_leads",
-        "must be between 1 and 1000",
-    )
-    .check(
-        (1..=1440).contains(&b.sla_minutes),
-        "sla_minutes",
-        "must be between 1 and 1440",
-    )
-    .check(
-        (0..=90).contains(&b.sticky_days),
-        "sticky_days",
-        "must be between 0 and 90",
-    )
-    .check(
-        (5..=1440).contains(&b.retry_minutes),
-        "retry_minutes",
-        "must be between 5 and 1440",
-    )
-    .check(
-        (1..=20).contains(&b.max_attempts_per_day),
-        "max_attempts_per_day",
-        "must be between 1 and 20",
-    )
-    .check(
-        b.calling_start < b.calling_end,
-        "calling_end",
-        "must be after calling_start",
-    )
-    .check(
-        (10..=1800).contains(&b.wrap_up_seconds),
-        "wrap_up_seconds",
-        "must be between 10 and 1800",
-    );
+    v.range("max_open_leads", b.max_open_leads, 1, 1000)
+        .range("sla_minutes", b.sla_minutes, 1, 1440)
+        .range("sticky_days", b.sticky_days, 0, 90)
+        .range("retry_minutes", b.retry_minutes, 5, 1440)
+        .range("max_attempts_per_day", b.max_attempts_per_day, 1, 20)
+        .range("wrap_up_seconds", b.wrap_up_seconds, 10, 1800)
+        .check(
+            b.calling_start < b.calling_end,
+            "calling_end",
+            "must be after calling_start",
+        );
     b.thresholds.validate(&mut v);
     v.finish()?;
     let s = state
