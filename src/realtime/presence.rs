@@ -41,11 +41,7 @@ pub struct PresenceList {
 
 /// Announces `user`'s status to colleagues (those sharing a store, and business admins).
 async fn announce(c: &mut Conn, tenant: Uuid, user: Uuid, status: &str) -> Result<(), ApiError> {
-    let stores: Vec<Uuid> = user_stores::table
-        .filter(user_stores::user_id.eq(user))
-        .select(user_stores::store_id)
-        .load(c)
-        .await?;
+    let stores = crate::users::store_ids_of(c, user).await?;
     let payload = json!({ "user_id": user, "status": status, "since": Utc::now() });
     emit(
         c,

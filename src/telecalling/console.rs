@@ -305,12 +305,7 @@ pub async fn set_status(
             }
             super::set_agent(c, tenant, auth.user_id, to.as_str(), None, None).await?;
             if to == AgentStatus::Available {
-                let mine: Vec<Uuid> = user_stores::table
-                    .filter(user_stores::user_id.eq(auth.user_id))
-                    .select(user_stores::store_id)
-                    .load(c)
-                    .await?;
-                super::drain_backlog(c, tenant, &mine, 50).await?;
+                super::hand_waiting_leads(c, tenant, auth.user_id, 50).await?;
             }
             console_of(c, &auth, tenant).await
         })
@@ -359,11 +354,7 @@ pub async fn next(state: web::Data<AppState>, auth: Auth) -> Result<web::Json<Ne
             let lead = match callable {
                 Some(l) => Some(l),
                 None => {
-                    let mine: Vec<Uuid> = user_stores::table
-                        .filter(user_stores::user_id.eq(auth.user_id))
-                        .select(user_stores::store_id)
-                        .load(c)
-                        .await?;
+                    let mine = crate::users::store_ids_of(c, auth.user_id).await?;
                     take_from_backlog(c, tenant, auth.user_id, &mine).await?
                 }
             };
@@ -397,9 +388,10 @@ async fn take_from_backlog(
         .filter(leads::assigned_to.is_null())
         .filter(leads::state.eq("new"))
         .filter(customers::deleted_at.is_null())
-        .filter(sql::<Bool>(
-            "NOT (customers.dnd OR coalesce((customers.consent->'calls'->>'granted')::boolean, true) = false)",
-        ))
+        .filter(diesel::dsl::not(crate::db::functions::karat_do_not_call(
+            customers::dnd,
+            customers::consent,
+        )))
         .order((leads::priority, leads::created_at))
         .first(c)
         .await
@@ -410,13 +402,7 @@ async fn take_from_backlog(
     let cap = super::settings(c, tenant, lead.store_id)
         .await?
         .max_open_leads;
-    let open: i64 = leads::table
-        .filter(leads::tenant_id.eq(tenant))
-        .filter(leads::assigned_to.eq(user))
-        .filter(leads::state.ne_all(crate::customers::CLOSED_LEAD_STATES))
-        .count()
-        .get_result(c)
-        .await?;
+    let open = super::open_leads_of(c, tenant, user).await?;
     if open >= i64::from(cap) {
         return Ok(None);
     }
@@ -533,8 +519,9 @@ pub async fn start_call(
                 &lead_audience(lead.store_id, &[lead.assigned_to]),
             )
             .await?;
-            let detail = super::lead_routes::detail(c, &auth, id).await?;
-            let warning = <[_]>::first(&detail.recent_calls_by_others).map(|o| {
+            let me = lead.assigned_to.unwrap_or(auth.user_id);
+            let others = super::lead_routes::recent_calls_by_others(c, tenant, &lead, me).await?;
+            let warning = <[_]>::first(&others).map(|o| {
                 format!(
                     "{} called this number on {}.",
                     o.telecaller_name,
@@ -965,12 +952,7 @@ pub async fn update_agent(
                 }
                 super::set_agent(c, tenant, id, s.as_str(), None, None).await?;
                 if s == AgentStatus::Available {
-                    let theirs: Vec<Uuid> = user_stores::table
-                        .filter(user_stores::user_id.eq(id))
-                        .select(user_stores::store_id)
-                        .load(c)
-                        .await?;
-                    super::drain_backlog(c, tenant, &theirs, 50).await?;
+                    super::hand_waiting_leads(c, tenant, id, 50).await?;
                 }
             }
             if let Some(langs) = &b.languages {

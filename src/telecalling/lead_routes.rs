@@ -14,9 +14,7 @@ use super::{LeadItem, NewLead, find, lead_select, read_scope, visibility};
 use crate::auth::Auth;
 use crate::auth::rbac::{Permission, Role, Scope};
 use crate::db::Conn;
-use crate::db::schema::{
-    calls, customers, lead_history, lead_transfers, leads, user_stores, users,
-};
+use crate::db::schema::{calls, customers, lead_history, lead_transfers, leads, users};
 use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Json, Page, PageParams, Validator};
 use crate::notifications::{Note, notify};
@@ -328,6 +326,38 @@ pub struct LeadDetail {
     pub transfers: Vec<Transfer>,
 }
 
+/// Up to five calls to `lead`'s customer's numbers by telecallers other than
+/// `me` within the store's sticky window, newest first.
+pub async fn recent_calls_by_others(
+    c: &mut Conn,
+    tenant: Uuid,
+    lead: &LeadItem,
+    me: Uuid,
+) -> Result<Vec<OtherCall>, ApiError> {
+    let settings = super::settings(c, tenant, lead.store_id).await?;
+    let phones: Vec<String> = customers::table
+        .find(lead.customer_id)
+        .select(customers::phones)
+        .first(c)
+        .await?;
+    let since = Utc::now() - chrono::Duration::days(settings.sticky_days.max(1).into());
+    Ok(calls::table
+        .inner_join(users::table.on(users::id.eq(calls::telecaller_id)))
+        .filter(calls::phone.eq_any(&phones))
+        .filter(calls::started_at.gt(since))
+        .filter(calls::telecaller_id.ne(me))
+        .order(calls::started_at.desc())
+        .limit(5)
+        .select((
+            calls::telecaller_id,
+            users::name,
+            calls::started_at,
+            calls::disposition,
+        ))
+        .load(c)
+        .await?)
+}
+
 /// The detail of one lead the caller may see.
 pub async fn detail(c: &mut Conn, auth: &Auth, id: Uuid) -> Result<LeadDetail, ApiError> {
     let lead = find(c, auth, id).await?;
@@ -360,29 +390,8 @@ pub async fn detail(c: &mut Conn, auth: &Auth, id: Uuid) -> Result<LeadDetail, A
         .order(calls::started_at.desc())
         .load(c)
         .await?;
-    let settings = super::settings(c, auth.tenant()?, lead.store_id).await?;
-    let phones: Vec<String> = customers::table
-        .find(lead.customer_id)
-        .select(customers::phones)
-        .first(c)
-        .await?;
-    let since = Utc::now() - chrono::Duration::days(settings.sticky_days.max(1).into());
     let me = lead.assigned_to.unwrap_or(auth.user_id);
-    let others: Vec<OtherCall> = calls::table
-        .inner_join(users::table.on(users::id.eq(calls::telecaller_id)))
-        .filter(calls::phone.eq_any(&phones))
-        .filter(calls::started_at.gt(since))
-        .filter(calls::telecaller_id.ne(me))
-        .order(calls::started_at.desc())
-        .limit(5)
-        .select((
-            calls::telecaller_id,
-            users::name,
-            calls::started_at,
-            calls::disposition,
-        ))
-        .load(c)
-        .await?;
+    let others = recent_calls_by_others(c, auth.tenant()?, &lead, me).await?;
     let transfers: Vec<Transfer> = transfer_select!()
         .filter(lead_transfers::lead_id.eq(id))
         .order(lead_transfers::created_at.desc())
@@ -632,27 +641,20 @@ async fn check_telecaller(
     {
         return Err(ApiError::invalid("user_id", "choose an active telecaller"));
     }
-    let theirs: Vec<Uuid> = user_stores::table
-        .filter(user_stores::user_id.eq(to))
-        .select(user_stores::store_id)
-        .load(c)
-        .await?;
+    let theirs = crate::users::store_ids_of(c, to).await?;
     if let Some(l) = leads_.iter().find(|l| !theirs.contains(&l.store_id)) {
         return Err(ApiError::invalid(
             "user_id",
             &format!("this telecaller does not work at {}", l.store_name),
         ));
     }
-    let open: i64 = leads::table
-        .filter(leads::tenant_id.eq(tenant))
-        .filter(leads::assigned_to.eq(to))
-        .filter(leads::state.ne_all(crate::customers::CLOSED_LEAD_STATES))
-        .count()
-        .get_result(c)
-        .await?;
+    let open = super::open_leads_of(c, tenant, to).await?;
     let adding = leads_.iter().filter(|l| l.assigned_to != Some(to)).count() as i64;
+    let mut stores_: Vec<Uuid> = leads_.iter().map(|l| l.store_id).collect();
+    stores_.sort();
+    stores_.dedup();
     let mut cap = i64::MAX;
-    for store in leads_.iter().map(|l| l.store_id) {
+    for store in stores_ {
         cap = cap.min(
             super::settings(c, tenant, store)
                 .await?

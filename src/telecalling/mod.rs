@@ -657,23 +657,42 @@ pub async fn drain_backlog(
     Ok(given)
 }
 
-/// A telecaller came online: hand them a few of their stores' waiting leads
-/// (by the stores' rules, so colleagues already online keep their turn).
+/// Hands up to `limit` waiting leads of `user`'s stores out by the stores'
+/// rules (after they came online or became available; colleagues already
+/// online keep their turn).
+pub async fn hand_waiting_leads(
+    c: &mut Conn,
+    tenant: Uuid,
+    user: Uuid,
+    limit: i64,
+) -> Result<usize, ApiError> {
+    let theirs = crate::users::store_ids_of(c, user).await?;
+    drain_backlog(c, tenant, &theirs, limit).await
+}
+
+/// A user came online: if a telecaller, hand out a few waiting leads.
 pub async fn came_online(c: &mut Conn, tenant: Uuid, user: Uuid) -> Result<(), ApiError> {
-    let theirs: Vec<Uuid> = crate::db::schema::user_stores::table
-        .inner_join(
-            crate::db::schema::users::table
-                .on(crate::db::schema::users::id.eq(crate::db::schema::user_stores::user_id)),
-        )
-        .filter(crate::db::schema::user_stores::user_id.eq(user))
-        .filter(crate::db::schema::users::role.eq(Role::Telecaller.as_str()))
-        .select(crate::db::schema::user_stores::store_id)
-        .load(c)
-        .await?;
-    if !theirs.is_empty() {
-        drain_backlog(c, tenant, &theirs, 10).await?;
+    let role: Option<String> = crate::db::schema::users::table
+        .find(user)
+        .select(crate::db::schema::users::role)
+        .first(c)
+        .await
+        .optional()?;
+    if role.as_deref() == Some(Role::Telecaller.as_str()) {
+        hand_waiting_leads(c, tenant, user, 10).await?;
     }
     Ok(())
+}
+
+/// Open leads assigned to `user` now.
+pub async fn open_leads_of(c: &mut Conn, tenant: Uuid, user: Uuid) -> Result<i64, ApiError> {
+    Ok(leads::table
+        .filter(leads::tenant_id.eq(tenant))
+        .filter(leads::assigned_to.eq(user))
+        .filter(leads::state.ne_all(crate::customers::CLOSED_LEAD_STATES))
+        .count()
+        .get_result(c)
+        .await?)
 }
 
 /// Moves a lead along its state machine (illegal moves → 409), recording
@@ -768,11 +787,7 @@ pub async fn announce(
 
 /// Tells a telecaller's managers (and them) about a status change.
 pub async fn announce_agent(c: &mut Conn, tenant: Uuid, user: Uuid) -> Result<(), ApiError> {
-    let stores_of: Vec<Uuid> = crate::db::schema::user_stores::table
-        .filter(crate::db::schema::user_stores::user_id.eq(user))
-        .select(crate::db::schema::user_stores::store_id)
-        .load(c)
-        .await?;
+    let stores_of = crate::users::store_ids_of(c, user).await?;
     let row: Option<(String, DateTime<Utc>, Option<Uuid>)> = agents::table
         .find(user)
         .select((agents::status, agents::since, agents::lead_id))

@@ -93,6 +93,15 @@ impl From<UserViewRow> for User {
 }
 
 /// One user by id with their stores, as visible in the current transaction.
+/// The stores `user` belongs to.
+pub async fn store_ids_of(conn: &mut Conn, user: Uuid) -> Result<Vec<Uuid>, ApiError> {
+    Ok(user_stores::table
+        .filter(user_stores::user_id.eq(user))
+        .select(user_stores::store_id)
+        .load(conn)
+        .await?)
+}
+
 pub async fn find(conn: &mut Conn, id: Uuid) -> Result<User, ApiError> {
     let row: UserViewRow = user_views::table
         .find(id)
