@@ -2,10 +2,12 @@
 
 pub mod audit;
 pub mod auth;
+pub mod chat;
 pub mod config;
 pub mod customers;
 pub mod db;
 pub mod demo;
+pub mod files;
 pub mod http;
 pub mod jobs;
 pub mod mail;
@@ -19,4 +21,5 @@ pub mod storage;
 pub mod stores;
 pub mod telecalling;
 pub mod tenants;
+pub mod tickets;
 pub mod users;

@@ -26,6 +26,8 @@ pub struct AppState {
     /// Web-form enquiries per client IP, and per form key.
     pub form_ip_limiter: Arc<DefaultKeyedRateLimiter<String>>,
     pub form_key_limiter: Arc<DefaultKeyedRateLimiter<String>>,
+    /// Chat messages per user.
+    pub chat_limiter: Arc<DefaultKeyedRateLimiter<String>>,
     /// Bounds concurrent password hashes so a flood cannot take every core.
     pub hash_slots: Arc<tokio::sync::Semaphore>,
     /// This node's tenant hubs.
@@ -77,6 +79,15 @@ impl AppState {
                 crate::telecalling::FOLLOW_UP_JOB,
                 crate::telecalling::console::follow_up_job,
             )
+            .on(crate::files::SWEEP_JOB, {
+                let storage = storage.clone();
+                move |db, job| crate::files::sweep_job(db, storage.clone(), job)
+            })
+            .on(crate::tickets::SLA_JOB, crate::tickets::sla_job)
+            .on(
+                crate::tickets::AUTO_CLOSE_JOB,
+                crate::tickets::auto_close_job,
+            )
             .on(crate::push::PUSH_JOB, move |db, job| {
                 crate::push::send_job(db, push_key.clone(), subject.clone(), job)
             });
@@ -108,6 +119,11 @@ impl AppState {
             form_key_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(
                 NonZeroU32::new(120).expect("non-zero"),
             ))),
+            // A burst of 30, then 5 a second: brisk typing, never a flood.
+            chat_limiter: Arc::new(RateLimiter::keyed(
+                Quota::per_second(NonZeroU32::new(5).expect("non-zero"))
+                    .allow_burst(NonZeroU32::new(30).expect("non-zero")),
+            )),
             hash_slots: Arc::new(tokio::sync::Semaphore::new(cores)),
             config,
         })

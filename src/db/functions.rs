@@ -39,3 +39,8 @@ diesel::define_sql_function! {
     /// Calls to a lead on the store's calendar day today.
     fn karat_attempts_today(attempts_on: Nullable<Date>, attempts: SmallInt, tz: Text) -> SmallInt;
 }
+
+diesel::define_sql_function! {
+    /// The next support ticket number of today (UTC): `ST-YYYYMMDD-NNNN`.
+    fn karat_ticket_number() -> Text;
+}

@@ -568,6 +568,194 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    attachments (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        storage_key -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size -> Int4,
+        uploaded_by -> Uuid,
+        owner_kind -> Nullable<Text>,
+        owner_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    chat_channels (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        kind -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        private -> Bool,
+        store_id -> Nullable<Uuid>,
+        direct_key -> Nullable<Text>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        archived_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    chat_members (channel_id, user_id) {
+        tenant_id -> Uuid,
+        channel_id -> Uuid,
+        user_id -> Uuid,
+        is_admin -> Bool,
+        joined_at -> Timestamptz,
+        last_read_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    chat_messages (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        channel_id -> Uuid,
+        author_id -> Uuid,
+        parent_id -> Nullable<Uuid>,
+        body -> Text,
+        mentions -> Array<Uuid>,
+        reply_count -> Int4,
+        last_reply_at -> Nullable<Timestamptz>,
+        edited_at -> Nullable<Timestamptz>,
+        deleted_at -> Nullable<Timestamptz>,
+        idempotency_key -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    announcements (id) {
+        id -> Uuid,
+        tenant_id -> Nullable<Uuid>,
+        title -> Text,
+        body -> Text,
+        priority -> Text,
+        pinned -> Bool,
+        store_ids -> Array<Uuid>,
+        roles -> Array<Text>,
+        requires_ack -> Bool,
+        publish_at -> Timestamptz,
+        expires_at -> Nullable<Timestamptz>,
+        published_at -> Nullable<Timestamptz>,
+        withdrawn_at -> Nullable<Timestamptz>,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    announcement_acks (announcement_id, user_id) {
+        announcement_id -> Uuid,
+        user_id -> Uuid,
+        tenant_id -> Uuid,
+        acked_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    tickets (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        number -> Text,
+        subject -> Text,
+        category -> Text,
+        priority -> Text,
+        status -> Text,
+        created_by -> Uuid,
+        assigned_to -> Nullable<Uuid>,
+        assigned_name -> Nullable<Text>,
+        sla_due_at -> Timestamptz,
+        sla_breached_at -> Nullable<Timestamptz>,
+        resolved_at -> Nullable<Timestamptz>,
+        closed_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    ticket_messages (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        ticket_id -> Uuid,
+        author_id -> Nullable<Uuid>,
+        author_name -> Nullable<Text>,
+        from_platform -> Bool,
+        kind -> Text,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    ticket_templates (id) {
+        id -> Uuid,
+        title -> Text,
+        body -> Text,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    escalations (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        customer_id -> Uuid,
+        store_id -> Uuid,
+        call_id -> Nullable<Uuid>,
+        subject -> Text,
+        description -> Nullable<Text>,
+        category -> Text,
+        priority -> Text,
+        status -> Text,
+        assigned_to -> Nullable<Uuid>,
+        level -> Int2,
+        sla_due_at -> Timestamptz,
+        resolution -> Nullable<Text>,
+        resolved_at -> Nullable<Timestamptz>,
+        closed_at -> Nullable<Timestamptz>,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    escalation_notes (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        escalation_id -> Uuid,
+        author_id -> Nullable<Uuid>,
+        body -> Text,
+        internal -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    feedback (id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        kind -> Text,
+        subject_id -> Nullable<Uuid>,
+        customer_id -> Nullable<Uuid>,
+        store_id -> Nullable<Uuid>,
+        token_hash -> Nullable<Bytea>,
+        rating -> Nullable<Int2>,
+        comment -> Nullable<Text>,
+        sentiment -> Nullable<Text>,
+        from_user -> Nullable<Uuid>,
+        requested_at -> Timestamptz,
+        responded_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(stores -> tenants (tenant_id));
 diesel::joinable!(user_stores -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -613,4 +801,16 @@ diesel::allow_tables_to_appear_in_same_query!(
     calls,
     lead_transfers,
     lead_forms,
+    attachments,
+    chat_channels,
+    chat_members,
+    chat_messages,
+    announcements,
+    announcement_acks,
+    tickets,
+    ticket_messages,
+    ticket_templates,
+    escalations,
+    escalation_notes,
+    feedback,
 );

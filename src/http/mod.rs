@@ -116,6 +116,8 @@ pub fn configure(cfg: &mut aweb::ServiceConfig) {
                 .service(crate::telecalling::forms::remove)
                 .service(crate::telecalling::forms::preflight)
                 .service(crate::telecalling::forms::enquire)
+                .configure(crate::chat::routes::routes)
+                .configure(crate::tickets::routes)
                 .service(crate::notifications::list)
                 .service(crate::notifications::unread_count)
                 .service(crate::notifications::read_all)

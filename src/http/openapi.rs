@@ -4,8 +4,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::{
-    audit, auth, customers, jobs, notifications, push, realtime, segments, stores, telecalling,
-    tenants, users,
+    audit, auth, chat, customers, files, jobs, notifications, push, realtime, segments, stores,
+    telecalling, tenants, tickets, users,
 };
 
 struct BearerAuth;
@@ -60,6 +60,14 @@ impl Modify for BearerAuth {
         telecalling::transfers::accept, telecalling::transfers::reject,
         telecalling::forms::list, telecalling::forms::create, telecalling::forms::remove,
         telecalling::forms::enquire,
+        chat::routes::list_channels, chat::routes::create_channel, chat::routes::open_direct,
+        chat::routes::get_channel, chat::routes::update_channel, chat::routes::add_members,
+        chat::routes::remove_member, chat::routes::list_messages, chat::routes::send,
+        chat::routes::thread, chat::routes::edit, chat::routes::remove, chat::routes::mark_read,
+        chat::routes::search, files::upload, files::download,
+        tickets::create, tickets::list, tickets::get_one, tickets::reply, tickets::set_status,
+        tickets::assign, tickets::staff, tickets::list_templates, tickets::create_template,
+        tickets::delete_template,
         realtime::ticket, realtime::connect, realtime::presence::list,
         jobs::summary, jobs::list,
         push::vapid_key, push::subscribe, push::unsubscribe,
@@ -78,6 +86,8 @@ impl Modify for BearerAuth {
         (name = "imports", description = "Customer import (CSV, XLSX, JSON: upload, validate, confirm) and streamed export"),
         (name = "segments", description = "Rules over customers: built-in and saved segments, counts, members, consent-aware campaign lists and auto-tags"),
         (name = "telecalling", description = "Leads and their state machine, instant assignment, the telecaller console, calls and dispositions, follow-ups, transfers to sales, the live wallboard, reports and public web forms (docs/telecalling.md)"),
+        (name = "chat", description = "Team chat: store and custom channels, direct messages, threads, mentions, read state, search and attachments; typing over the WebSocket (docs/team.md)"),
+        (name = "tickets", description = "Support tickets to the platform: status machine, internal notes, templates, assignment, SLA and auto-close (docs/team.md)"),
         (name = "push", description = "Web Push subscriptions"),
         (name = "jobs", description = "Background job queue (counts and failures)"),
         (name = "notifications", description = "My notification centre and preferences"),

@@ -19,7 +19,7 @@ use crate::realtime::events::{Audience, emit};
 use crate::state::AppState;
 
 /// Notification types a user can mute, with their labels.
-pub const TYPES: [(&str, &str); 6] = [
+pub const TYPES: [(&str, &str); 9] = [
     (
         "account.changed",
         "Changes an administrator makes to your role or stores",
@@ -32,6 +32,9 @@ pub const TYPES: [(&str, &str); 6] = [
         "lead.transfer",
         "Leads passed to you, and answers to leads you passed on",
     ),
+    ("chat.mention", "Chat messages that mention you"),
+    ("chat.direct", "Direct chat messages to you"),
+    ("ticket.reply", "Answers from Karat support on your tickets"),
 ];
 
 /// One notification.

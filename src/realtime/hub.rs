@@ -10,6 +10,7 @@ use std::time::Duration;
 use actix::prelude::*;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
+use serde::{Deserialize, Serialize};
 use tokio::sync::{Notify, mpsc};
 use uuid::Uuid;
 
@@ -224,6 +225,23 @@ impl HubState {
         }
     }
 
+    /// Relays a chat typing indicator to the sessions its audience allows,
+    /// except the typist's own.
+    pub fn typing_to(&mut self, t: &ChatTyping) {
+        let text: Arc<str> = ServerMsg::Typing {
+            topic: &t.topic,
+            user_id: t.user,
+            name: &t.name,
+        }
+        .json()
+        .into();
+        for h in self.sessions.values() {
+            if h.viewer.user_id != t.user && t.audience.allows(&h.viewer) {
+                Self::push(h, &text);
+            }
+        }
+    }
+
     /// Closes the matching sessions with `code`.
     pub fn kick(&mut self, target: &Target, code: u16) {
         self.sessions.retain(|_, h| {
@@ -363,12 +381,23 @@ pub struct Topics {
     pub subscribe: bool,
 }
 
-/// A typing indicator.
+/// A typing indicator: from a session on this node to the topic's subscribers,
+/// or (with an audience, e.g. a chat channel's people) from any node.
 #[derive(Message)]
 #[rtype(result = "()")]
-pub struct Typing {
-    pub from: Uuid,
+pub enum Typing {
+    Topic { from: Uuid, topic: String },
+    To(ChatTyping),
+}
+
+/// Someone typing in a chat channel, as relayed between nodes (never stored).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChatTyping {
+    pub tenant: Uuid,
+    pub user: Uuid,
+    pub name: String,
     pub topic: String,
+    pub audience: Audience,
 }
 
 impl Handler<Join> for TenantHub {
@@ -503,7 +532,10 @@ impl Handler<Typing> for TenantHub {
     type Result = ();
 
     fn handle(&mut self, msg: Typing, _: &mut Context<Self>) {
-        self.state.typing(msg.from, &msg.topic);
+        match msg {
+            Typing::Topic { from, topic } => self.state.typing(from, &topic),
+            Typing::To(t) => self.state.typing_to(&t),
+        }
     }
 }
 
@@ -528,6 +560,11 @@ impl Hubs {
             map: Mutex::new(HashMap::new()),
             me: me.clone(),
         })
+    }
+
+    /// The database the hubs read from.
+    pub fn db(&self) -> &Db {
+        &self.db
     }
 
     /// The hub of `tenant`, started if needed.

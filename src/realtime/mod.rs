@@ -40,6 +40,7 @@ const TICKET_TTL_SECS: i64 = 30;
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 const HEARTBEAT: Duration = Duration::from_secs(15);
 const IDLE_TIMEOUT: Duration = Duration::from_secs(45);
+const TYPING_EVERY: Duration = Duration::from_secs(1);
 
 /// A one-time WebSocket ticket.
 #[derive(Debug, Serialize, ToSchema)]
@@ -292,6 +293,16 @@ async fn run_session(
     let user = holder.viewer.user_id;
     let kick = Arc::new(Kick::default());
     let id = Uuid::now_v7();
+    // Who types, for the chat channel checks typing goes through.
+    let typist = Auth {
+        user_id: user,
+        tenant_id: Some(holder.tenant),
+        role: holder.viewer.role,
+        store_ids: holder.viewer.stores.clone(),
+        session_id: holder.auth_session,
+        name: holder.name.clone(),
+        meta: Default::default(),
+    };
     let handle = SessionHandle {
         id,
         auth_session: holder.auth_session,
@@ -320,6 +331,7 @@ async fn run_session(
     };
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     heartbeat.tick().await;
+    let mut last_typing: Option<Instant> = None;
     let mut last_heard = Instant::now();
     loop {
         tokio::select! {
@@ -349,7 +361,19 @@ async fn run_session(
                             hub.do_send(Topics { id, topics, subscribe: false });
                             let _ = session.text(ack).await;
                         }
-                        Ok(ClientMsg::Typing { topic }) if topic.len() <= 200 => hub.do_send(Typing { from: id, topic }),
+                        Ok(ClientMsg::Typing { topic }) if topic.len() <= 200 => {
+                            // Typing is advisory: at most one signal per second per socket.
+                            if last_typing.is_none_or(|t| t.elapsed() >= TYPING_EVERY) {
+                                last_typing = Some(Instant::now());
+                                match topic.strip_prefix("chat:").map(str::parse::<Uuid>) {
+                                    Some(Ok(channel)) => {
+                                        actix_web::rt::spawn(crate::chat::typing(hubs.db().clone(), typist.clone(), channel));
+                                    }
+                                    Some(Err(_)) => {}
+                                    None => hub.do_send(Typing::Topic { from: id, topic }),
+                                }
+                            }
+                        }
                         Ok(ClientMsg::Presence { status }) => match presence::STATUSES.iter().find(|s| **s == status) {
                             Some(s) => hub.do_send(SetPresence { user, status: s }),
                             None => {
@@ -418,6 +442,7 @@ pub fn start_background(hubs: Arc<Hubs>, db: crate::db::Db, retention_days: i64)
                         ),
                         (crate::customers::PURGE_JOB, serde_json::json!({}), HOURLY),
                         (crate::segments::AUTOTAG_JOB, serde_json::json!({}), DAILY),
+                        (crate::files::SWEEP_JOB, serde_json::json!({}), HOURLY),
                     ] {
                         let job = crate::jobs::NewJob {
                             kind,
@@ -513,6 +538,14 @@ fn route(hubs: &Hubs, channel: &str, payload: &str) {
     let Some((what, id)) = payload.split_once(':') else {
         return;
     };
+    if what == "typing" {
+        if let Ok(t) = serde_json::from_str::<hub::ChatTyping>(id)
+            && let Some(hub) = hubs.existing(t.tenant)
+        {
+            hub.do_send(Typing::To(t));
+        }
+        return;
+    }
     if channel == CHANNEL {
         if let (Ok(tenant), Ok(seq)) = (what.parse::<Uuid>(), id.parse::<i64>())
             && let Some(hub) = hubs.existing(tenant)

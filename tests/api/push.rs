@@ -16,14 +16,14 @@ use crate::common::{T, TestApp};
 
 /// What the stand-in received.
 #[derive(Clone, Debug)]
-struct Delivery {
-    path: String,
+pub struct Delivery {
+    pub path: String,
     authorization: String,
     encoding: String,
-    body: Vec<u8>,
+    pub body: Vec<u8>,
 }
 
-type Inbox = Arc<Mutex<Vec<Delivery>>>;
+pub type Inbox = Arc<Mutex<Vec<Delivery>>>;
 
 async fn receive(req: HttpRequest, body: web::Bytes, inbox: web::Data<Inbox>) -> HttpResponse {
     let header = |n: &str| {
@@ -48,7 +48,7 @@ async fn receive(req: HttpRequest, body: web::Bytes, inbox: web::Data<Inbox>) ->
 }
 
 /// Starts the stand-in on loopback; returns its base URL and inbox.
-fn push_service() -> (String, Inbox) {
+pub fn push_service() -> (String, Inbox) {
     let inbox: Inbox = Arc::default();
     let data = web::Data::new(inbox.clone());
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -68,14 +68,14 @@ fn push_service() -> (String, Inbox) {
 }
 
 /// A browser's side of a subscription.
-struct Browser {
+pub struct Browser {
     private: agreement::EphemeralPrivateKey,
     public: Vec<u8>,
     auth: [u8; 16],
 }
 
 impl Browser {
-    fn new() -> Browser {
+    pub fn new() -> Browser {
         let rng = SystemRandom::new();
         let private =
             agreement::EphemeralPrivateKey::generate(&agreement::ECDH_P256, &rng).unwrap();
@@ -89,12 +89,12 @@ impl Browser {
         }
     }
 
-    fn keys(&self) -> Value {
+    pub fn keys(&self) -> Value {
         json!({"p256dh": B64.encode(&self.public), "auth": B64.encode(self.auth)})
     }
 
     /// Decrypts an aes128gcm body (RFC 8188/8291).
-    fn decrypt(self, body: &[u8]) -> Value {
+    pub fn decrypt(self, body: &[u8]) -> Value {
         let salt = &body[..16];
         let id_len = body[20] as usize;
         let as_public = &body[21..21 + id_len];
@@ -138,7 +138,7 @@ fn verify_vapid(authorization: &str, server_key: &str, audience: &str) {
     assert!(claims["sub"].is_string());
 }
 
-async fn wait_for(inbox: &Inbox, n: usize) -> Vec<Delivery> {
+pub async fn wait_for(inbox: &Inbox, n: usize) -> Vec<Delivery> {
     for _ in 0..100 {
         if inbox.lock().unwrap().len() >= n {
             break;

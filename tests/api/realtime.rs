@@ -15,7 +15,7 @@ pub type Ws = Framed<BoxedSocket, Codec>;
 
 pub const ORIGIN: &str = "http://app.karat.test";
 
-async fn ticket(app: &TestApp, token: &str) -> String {
+pub async fn ticket(app: &TestApp, token: &str) -> String {
     let r = app
         .post("/api/v1/realtime/ticket", Some(token), json!({}))
         .await;

@@ -56,6 +56,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a file (JPEG, PNG, WebP, PDF or plain text; at most 10 MB) as the
+         *     request body. Attach it by listing its id in `attachment_ids` when sending a
+         *     chat message or ticket reply; unattached uploads are removed after a day.
+         */
+        post: operations["attachments_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attachments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download an attachment (people who can see its message; the uploader before it is sent). */
+        get: operations["attachments_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -248,6 +286,194 @@ export interface paths {
         put?: never;
         /** Hang up: the call ends and I am in wrap-up until I save the disposition. */
         post: operations["calls_end"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chat/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My channels and conversations with unread counts, plus public channels I
+         *     could join; direct conversations last, busiest first (at most 500).
+         */
+        get: operations["chat_channels"];
+        put?: never;
+        /** Create a custom channel; I become its admin. */
+        post: operations["chat_create_channel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chat/channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A channel and its members. */
+        get: operations["chat_channel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename, describe or archive a custom channel (its admins and business admins). */
+        patch: operations["chat_update_channel"];
+        trace?: never;
+    };
+    "/api/v1/chat/channels/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add people to a custom channel (its admins), or join a public one myself. */
+        post: operations["chat_add_members"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chat/channels/{id}/members/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Leave a custom channel, or (its admins) remove someone. */
+        delete: operations["chat_remove_member"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chat/channels/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A channel's messages, newest first (thread replies are under their thread). */
+        get: operations["chat_messages"];
+        put?: never;
+        /**
+         * Send a message to a channel or thread. Members get it live; mentioned
+         *     people (and the other person of a direct conversation) are notified, by
+         *     push when away. An `Idempotency-Key` header makes a retried send return the
+         *     first message (200) instead of posting twice.
+         */
+        post: operations["chat_send"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chat/channels/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a channel read up to a message (never moves backwards). My other
+         *     devices hear it, so their unread counts follow.
+         */
+        post: operations["chat_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chat/direct": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open (or find) my direct conversation with a colleague. */
+        post: operations["chat_direct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chat/messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a message: the author, a channel admin, a business admin, or a
+         *     manager of the store's channel. The text stays in the audit log only.
+         */
+        delete: operations["chat_delete"];
+        options?: never;
+        head?: never;
+        /** Edit my message (the previous text is kept in the audit log). */
+        patch: operations["chat_edit"];
+        trace?: never;
+    };
+    "/api/v1/chat/messages/{id}/thread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A thread (replies oldest first, paged forward). */
+        get: operations["chat_thread"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chat/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find messages containing a text in the channels I can see, newest first. */
+        get: operations["chat_search"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1376,6 +1602,155 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ticket-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Response templates (platform staff). */
+        get: operations["ticket_templates_list"];
+        put?: never;
+        /** Add a response template (platform staff). */
+        post: operations["ticket_templates_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ticket-templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a response template (platform staff). */
+        delete: operations["ticket_templates_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tickets, newest first: platform staff all, business admins their
+         *     tenant's, managers the ones they raised.
+         */
+        get: operations["tickets_list"];
+        put?: never;
+        /** Raise a ticket with the platform (business admins and managers). */
+        post: operations["tickets_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Platform staff (for assignment). */
+        get: operations["tickets_staff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A ticket with its conversation (internal notes for platform staff only). */
+        get: operations["tickets_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assign a ticket to a platform admin (platform staff). */
+        post: operations["tickets_assign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reply on a ticket (or, platform staff, add an internal note). The other
+         *     side is told live; the ticket's creator is notified of a platform reply
+         *     (by push when away).
+         */
+        post: operations["tickets_reply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a ticket through open → in_progress → resolved → closed (platform
+         *     staff; the tenant may close a resolved ticket, and reopen it within 14 days
+         *     of resolution). Anything else is a 409. Every change adds a system message.
+         */
+        post: operations["tickets_status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/transfers": {
         parameters: {
             query?: never;
@@ -1614,13 +1989,11 @@ export interface components {
             /** @description `confirmed`, `completed`, `cancelled` or `no_show` (use reschedule to move it). */
             status: components["schemas"]["AppointmentStatus"];
         };
-        /** @description Leads to hand out. */
+        /** @description An assignment. */
         AssignInput: {
-            /** @description 1 to 500 leads. */
-            lead_ids: string[];
             /**
              * Format: uuid
-             * @description The telecaller; absent: each lead by its store's rule.
+             * @description A platform admin, or null to unassign.
              */
             user_id?: string | null;
         };
@@ -1638,6 +2011,17 @@ export interface components {
             lead_id: string;
             /** Format: uuid */
             user_id: string;
+        };
+        /** @description An uploaded file. */
+        Attachment: {
+            content_type: string;
+            /** Format: date-time */
+            created_at: string;
+            file_name: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: int32 */
+            size: number;
         };
         /** @description One audit row. */
         AuditEntry: {
@@ -1725,6 +2109,23 @@ export interface components {
             current_password: string;
             new_password: string;
         };
+        /** @description A channel with its members. */
+        Channel: {
+            /** @description I may manage the channel. */
+            admin: boolean;
+            archived: boolean;
+            description?: string | null;
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            member: boolean;
+            /** @description Members with a membership row (a store channel reaches everyone of the store). */
+            members: components["schemas"]["Member"][];
+            name: string;
+            private: boolean;
+            /** Format: uuid */
+            store_id?: string | null;
+        };
         /** @description A consent as recorded: what was shown, where, and when. */
         ChannelConsent: {
             /** Format: date-time */
@@ -1739,6 +2140,39 @@ export interface components {
             source: string;
             /** @description The wording the customer agreed to (or withdrew). */
             text: string;
+        };
+        /** @description A channel in my list. */
+        ChannelItem: {
+            description?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description `store`, `custom` or `direct`. */
+            kind: string;
+            /** Format: date-time */
+            last_message_at?: string | null;
+            /** @description I am a member (a public channel I have not joined is listed too). */
+            member: boolean;
+            /** @description For a direct conversation: the other person's name. */
+            name: string;
+            /**
+             * Format: uuid
+             * @description For a direct conversation: the other person.
+             */
+            other_user_id?: string | null;
+            private: boolean;
+            /** Format: uuid */
+            store_id?: string | null;
+            /**
+             * Format: int64
+             * @description Unread messages (counted up to 100).
+             */
+            unread: number;
+        };
+        /** @description Changes to a custom channel. */
+        ChannelPatch: {
+            archived?: boolean | null;
+            description?: string | null;
+            name?: string | null;
         };
         /** @description `field op value`, e.g. `{"field": "tier", "op": "eq", "value": "vip"}`. */
         Condition: {
@@ -1927,6 +2361,11 @@ export interface components {
             follow_ups_due: number;
             /** Format: int64 */
             talk_seconds: number;
+        };
+        /** @description Whom to message directly. */
+        DirectInput: {
+            /** Format: uuid */
+            user_id: string;
         };
         /** @enum {string} */
         Disposition: "connected" | "no_answer" | "busy" | "switched_off" | "wrong_number" | "call_back" | "not_interested";
@@ -2279,6 +2718,20 @@ export interface components {
             tenant?: components["schemas"]["Tenant"] | null;
             user: components["schemas"]["User"];
         };
+        /** @description A member of a channel. */
+        Member: {
+            /** @description May rename the channel and add or remove people. */
+            is_admin: boolean;
+            name: string;
+            role: string;
+            /** Format: uuid */
+            user_id: string;
+        };
+        /** @description People to add. */
+        MembersInput: {
+            /** @description Up to 500 colleagues; my own id alone joins a public channel. */
+            user_ids: string[];
+        };
         /** @description Which record to fold into this one. */
         MergeInput: {
             /**
@@ -2287,6 +2740,38 @@ export interface components {
              *     move here, blanks are filled from it, and it goes to the trash.
              */
             duplicate_id: string;
+        };
+        /** @description A message as shown. */
+        Message: {
+            attachments: components["schemas"]["Attachment"][];
+            /** Format: uuid */
+            author_id: string;
+            author_name: string;
+            /** @description Empty once deleted. */
+            body: string;
+            /** Format: uuid */
+            channel_id: string;
+            /** Format: date-time */
+            created_at: string;
+            deleted: boolean;
+            /** Format: date-time */
+            edited_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            last_reply_at?: string | null;
+            mentions: string[];
+            /**
+             * Format: uuid
+             * @description The thread's first message, for a reply.
+             */
+            parent_id?: string | null;
+            /** Format: int32 */
+            reply_count: number;
+        };
+        /** @description A message edit. */
+        MessagePatch: {
+            body: string;
         };
         /** @enum {string} */
         Metal: "gold" | "silver" | "platinum" | "rose_gold";
@@ -2317,6 +2802,29 @@ export interface components {
             password?: string | null;
             phone?: string | null;
         };
+        /** @description A new custom channel. */
+        NewChannel: {
+            description?: string | null;
+            /** @description People to add besides me (up to 500). */
+            member_ids?: string[];
+            name: string;
+            /** @description Private channels are seen only by their members. */
+            private?: boolean;
+        };
+        /** @description A message to send. */
+        NewMessage: {
+            /** @description Uploads to attach (up to 5). */
+            attachment_ids?: string[];
+            /** @description 1–4000 characters (may be empty when files are attached). */
+            body?: string;
+            /** @description People mentioned (they are notified). */
+            mentions?: string[];
+            /**
+             * Format: uuid
+             * @description Reply in this message's thread.
+             */
+            parent_id?: string | null;
+        };
         /** @description Input for a new store. */
         NewStore: {
             address?: string | null;
@@ -2326,6 +2834,11 @@ export interface components {
             name: string;
             /** @description IANA time zone; defaults to the tenant's. */
             time_zone?: string | null;
+        };
+        /** @description A new canned answer. */
+        NewTemplate: {
+            body: string;
+            title: string;
         };
         /** @description Input for a new tenant. */
         NewTenant: {
@@ -2342,6 +2855,15 @@ export interface components {
             slug: string;
             /** @description IANA zone, default `Asia/Kolkata`. */
             time_zone?: string | null;
+        };
+        /** @description A new ticket. */
+        NewTicket: {
+            attachment_ids?: string[];
+            /** @description What happened (1–10000 characters). */
+            body: string;
+            category: components["schemas"]["TicketCategory"];
+            priority: components["schemas"]["Priority"];
+            subject: string;
         };
         /** @description Input for a new user. */
         NewUser: {
@@ -2616,6 +3138,38 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description One page of a list. */
+        Page_Message: {
+            items: {
+                attachments: components["schemas"]["Attachment"][];
+                /** Format: uuid */
+                author_id: string;
+                author_name: string;
+                /** @description Empty once deleted. */
+                body: string;
+                /** Format: uuid */
+                channel_id: string;
+                /** Format: date-time */
+                created_at: string;
+                deleted: boolean;
+                /** Format: date-time */
+                edited_at?: string | null;
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                last_reply_at?: string | null;
+                mentions: string[];
+                /**
+                 * Format: uuid
+                 * @description The thread's first message, for a reply.
+                 */
+                parent_id?: string | null;
+                /** Format: int32 */
+                reply_count: number;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list. */
         Page_Notification: {
             items: {
                 body: string;
@@ -2667,6 +3221,42 @@ export interface components {
                 slug: string;
                 status: string;
                 time_zone: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list. */
+        Page_TicketItem: {
+            items: {
+                assigned_name?: string | null;
+                /** Format: uuid */
+                assigned_to?: string | null;
+                category: string;
+                /** Format: date-time */
+                closed_at?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                created_by_name: string;
+                /** Format: uuid */
+                id: string;
+                /** @description `ST-YYYYMMDD-NNNN`. */
+                number: string;
+                priority: string;
+                /** Format: date-time */
+                resolved_at?: string | null;
+                /** Format: date-time */
+                sla_breached_at?: string | null;
+                /** Format: date-time */
+                sla_due_at: string;
+                status: string;
+                subject: string;
+                /** Format: uuid */
+                tenant_id: string;
+                tenant_name: string;
+                /** Format: date-time */
+                updated_at: string;
             }[];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
@@ -2778,6 +3368,8 @@ export interface components {
         PreviewInput: {
             rule: components["schemas"]["Rule"];
         };
+        /** @enum {string} */
+        Priority: "low" | "normal" | "high" | "urgent";
         /** @description An RFC 9457 problem document. */
         Problem: {
             detail?: string | null;
@@ -2802,6 +3394,14 @@ export interface components {
             /** @description `HH:MM` */
             start: string;
         };
+        /** @description Read position. */
+        ReadInput: {
+            /**
+             * Format: uuid
+             * @description The newest message I have seen.
+             */
+            message_id: string;
+        };
         /** @description A refresh token. */
         RefreshRequest: {
             refresh_token: string;
@@ -2812,6 +3412,13 @@ export interface components {
         };
         /** @enum {string} */
         Relation: "spouse" | "son" | "daughter" | "father" | "mother" | "brother" | "sister" | "grandchild" | "other";
+        /** @description A reply or internal note. */
+        ReplyInput: {
+            attachment_ids?: string[];
+            body: string;
+            /** @description Platform staff only: a note the tenant never sees. */
+            internal?: boolean;
+        };
         /** @description The validation report. */
         Report: {
             duplicates: components["schemas"]["RowProblem"][];
@@ -2974,6 +3581,12 @@ export interface components {
             /** Format: int32 */
             wrap_up_seconds: number;
         };
+        /** @description A platform admin tickets can be assigned to. */
+        StaffMember: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
         /** @description A call just started. */
         StartedCall: {
             call: components["schemas"]["CallItem"];
@@ -2988,10 +3601,11 @@ export interface components {
             reason?: string | null;
             state: components["schemas"]["LeadState"];
         };
-        /** @description A status I set myself. */
+        /** @description A status change. */
         StatusInput: {
-            /** @description `available` or `break` (calls set on-call and wrap-up). */
-            status: components["schemas"]["AgentStatus"];
+            /** @description Why (added to the system message). */
+            note?: string | null;
+            status: components["schemas"]["TicketStatus"];
         };
         /** @enum {string} */
         Stone: "diamond" | "polki" | "kundan" | "ruby" | "emerald" | "sapphire" | "pearl" | "other";
@@ -3064,6 +3678,15 @@ export interface components {
             auth: string;
             p256dh: string;
         };
+        /** @description A canned answer. */
+        Template: {
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            title: string;
+        };
         /** @description A tenant. */
         Tenant: {
             country: string;
@@ -3085,6 +3708,11 @@ export interface components {
             plan?: string | null;
             /** @description `active` or `suspended`; suspending signs out every user of the tenant. */
             status?: string | null;
+        };
+        /** @description A thread: its first message and the replies, oldest first. */
+        Thread: {
+            replies: components["schemas"]["Page_Message"];
+            root: components["schemas"]["Message"];
         };
         /** @description When wallboard tiles turn amber and red. */
         Thresholds: {
@@ -3144,6 +3772,68 @@ export interface components {
             /** @description Path to open the WebSocket on. */
             url: string;
         };
+        /** @enum {string} */
+        TicketCategory: "technical" | "billing" | "account" | "data" | "feature" | "other";
+        /** @description A ticket with its conversation. */
+        TicketDetail: {
+            messages: components["schemas"]["TicketMessage"][];
+            /**
+             * Format: date-time
+             * @description The tenant may reopen it until then.
+             */
+            reopen_until?: string | null;
+            ticket: components["schemas"]["TicketItem"];
+        };
+        /** @description A ticket in lists. */
+        TicketItem: {
+            assigned_name?: string | null;
+            /** Format: uuid */
+            assigned_to?: string | null;
+            category: string;
+            /** Format: date-time */
+            closed_at?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            created_by_name: string;
+            /** Format: uuid */
+            id: string;
+            /** @description `ST-YYYYMMDD-NNNN`. */
+            number: string;
+            priority: string;
+            /** Format: date-time */
+            resolved_at?: string | null;
+            /** Format: date-time */
+            sla_breached_at?: string | null;
+            /** Format: date-time */
+            sla_due_at: string;
+            status: string;
+            subject: string;
+            /** Format: uuid */
+            tenant_id: string;
+            tenant_name: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description One message of a ticket's conversation. */
+        TicketMessage: {
+            attachments: components["schemas"]["Attachment"][];
+            /** Format: uuid */
+            author_id?: string | null;
+            author_name?: string | null;
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Written by platform staff. */
+            from_platform: boolean;
+            /** Format: uuid */
+            id: string;
+            /** @description `reply`, `internal` (platform staff only) or `system`. */
+            kind: string;
+        };
+        /** @enum {string} */
+        TicketStatus: "open" | "in_progress" | "resolved" | "closed";
         /** @enum {string} */
         Tier: "general" | "vip" | "vvip";
         /** @description One thing on a customer's timeline. */
@@ -3575,6 +4265,113 @@ export interface operations {
             };
         };
     };
+    attachments_upload: {
+        parameters: {
+            query: {
+                /** @description The file's name as the user knows it. */
+                name: string;
+                /** @description Platform staff: the ticket the file is for. */
+                ticket_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The file */
+        requestBody: {
+            content: {
+                "application/pdf": string;
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    attachments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     audit_list: {
         parameters: {
             query?: {
@@ -3962,6 +4759,689 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    chat_channels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelItem"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    chat_create_channel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewChannel"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    chat_channel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    chat_update_channel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelPatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    chat_add_members: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MembersInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    chat_remove_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    chat_messages: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                /** @description Page size, 1–100 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Message"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    chat_send: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 100 characters; repeats return the first message */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewMessage"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    chat_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReadInput"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    chat_direct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DirectInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    chat_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    chat_edit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessagePatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    chat_thread: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                /** @description Page size, 1–100 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Thread"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    chat_search: {
+        parameters: {
+            query: {
+                /** @description Text to find (2–100 characters). */
+                q: string;
+                /** @description Only this channel. */
+                channel_id?: string;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                /** @description Page size, 1–100 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Message"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6957,6 +8437,424 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ticket_templates_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ticket_templates_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTemplate"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ticket_templates_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    tickets_list: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["TicketStatus"];
+                category?: components["schemas"]["TicketCategory"];
+                priority?: components["schemas"]["Priority"];
+                /** @description Number or subject contains this. */
+                q?: string;
+                /** @description Platform staff: one tenant's tickets. */
+                tenant_id?: string;
+                /** @description Platform staff: only tickets assigned to me. */
+                mine?: boolean;
+                /** @description Only tickets past their SLA. */
+                breached?: boolean;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                /** @description Page size, 1–100 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_TicketItem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    tickets_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTicket"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    tickets_staff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffMember"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    tickets_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    tickets_assign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    tickets_reply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplyInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketMessage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    tickets_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatusInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
                 };
             };
             403: {

@@ -1,0 +1,14 @@
+DROP TABLE feedback;
+DROP TABLE escalation_notes;
+DROP TABLE escalations;
+DROP TABLE ticket_templates;
+DROP TABLE ticket_messages;
+DROP TABLE tickets;
+DROP FUNCTION karat_ticket_number();
+DROP TABLE ticket_days;
+DROP TABLE announcement_acks;
+DROP TABLE announcements;
+DROP TABLE chat_messages;
+DROP TABLE chat_members;
+DROP TABLE chat_channels;
+DROP TABLE attachments;
