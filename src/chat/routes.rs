@@ -94,7 +94,7 @@ async fn ensure_store_channels(c: &mut Conn, auth: &Auth, tenant: Uuid) -> Resul
     diesel::sql_query(
         "INSERT INTO chat_members (tenant_id, channel_id, user_id, last_read_id)
          SELECT ch.tenant_id, ch.id, $1,
-                (SELECT max(m.id) FROM chat_messages m WHERE m.channel_id = ch.id)
+                (SELECT m.id FROM chat_messages m WHERE m.channel_id = ch.id ORDER BY m.id DESC LIMIT 1)
          FROM chat_channels ch
          WHERE ch.kind = 'store' AND ($2 OR ch.store_id = ANY($3))
          ON CONFLICT DO NOTHING",

@@ -3,6 +3,7 @@
 mod common;
 
 mod auth;
+mod chat;
 mod customers;
 mod imports;
 mod isolation;
@@ -13,4 +14,5 @@ mod push;
 mod realtime;
 mod segments;
 mod telecalling;
+mod tickets;
 mod users_stores;
