@@ -1,5 +1,6 @@
 //! Karat: a multi-tenant, real-time CRM for jewellery retailers.
 
+pub mod announcements;
 pub mod audit;
 pub mod auth;
 pub mod chat;
@@ -7,6 +8,8 @@ pub mod config;
 pub mod customers;
 pub mod db;
 pub mod demo;
+pub mod escalations;
+pub mod feedback;
 pub mod files;
 pub mod http;
 pub mod jobs;

@@ -88,6 +88,15 @@ impl AppState {
                 crate::tickets::AUTO_CLOSE_JOB,
                 crate::tickets::auto_close_job,
             )
+            .on(
+                crate::announcements::PUBLISH_JOB,
+                crate::announcements::publish_job,
+            )
+            .on(
+                crate::announcements::EXPIRE_JOB,
+                crate::announcements::expire_job,
+            )
+            .on(crate::escalations::SLA_JOB, crate::escalations::sla_job)
             .on(crate::push::PUSH_JOB, move |db, job| {
                 crate::push::send_job(db, push_key.clone(), subject.clone(), job)
             });

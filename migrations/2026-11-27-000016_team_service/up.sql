@@ -217,7 +217,8 @@ CREATE TABLE feedback (
   subject_id uuid,
   customer_id uuid,
   store_id uuid,
-  token_hash bytea UNIQUE,
+  -- The survey link's secret: it can only answer this one survey, once.
+  token text UNIQUE,
   rating smallint CHECK (rating BETWEEN 1 AND 5),
   comment text CHECK (length(comment) <= 2000),
   sentiment text GENERATED ALWAYS AS (

@@ -375,6 +375,8 @@ pub async fn create(
                     .await?;
             }
             crate::segments::apply_auto_tags(c, tenant, Some(&[customer_id])).await?;
+            let kind = if purchased { "purchase" } else { "visit" };
+            crate::feedback::request(c, tenant, kind, id, customer_id, input.store_id).await?;
             let row = visit_select!()
                 .filter(visits::id.eq(id))
                 .first::<VisitRow>(c)

@@ -746,7 +746,7 @@ diesel::table! {
         subject_id -> Nullable<Uuid>,
         customer_id -> Nullable<Uuid>,
         store_id -> Nullable<Uuid>,
-        token_hash -> Nullable<Bytea>,
+        token -> Nullable<Text>,
         rating -> Nullable<Int2>,
         comment -> Nullable<Text>,
         sentiment -> Nullable<Text>,

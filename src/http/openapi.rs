@@ -4,8 +4,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::{
-    audit, auth, chat, customers, files, jobs, notifications, push, realtime, segments, stores,
-    telecalling, tenants, tickets, users,
+    announcements, audit, auth, chat, customers, escalations, feedback, files, jobs, notifications,
+    push, realtime, segments, stores, telecalling, tenants, tickets, users,
 };
 
 struct BearerAuth;
@@ -68,6 +68,12 @@ impl Modify for BearerAuth {
         tickets::create, tickets::list, tickets::get_one, tickets::reply, tickets::set_status,
         tickets::assign, tickets::staff, tickets::list_templates, tickets::create_template,
         tickets::delete_template,
+        announcements::list, announcements::create, announcements::get_one,
+        announcements::acknowledge, announcements::withdraw,
+        escalations::create, escalations::list, escalations::get_one, escalations::add_note,
+        escalations::set_status, escalations::assign,
+        feedback::list, feedback::report, feedback::team, feedback::answer, feedback::survey,
+        feedback::respond,
         realtime::ticket, realtime::connect, realtime::presence::list,
         jobs::summary, jobs::list,
         push::vapid_key, push::subscribe, push::unsubscribe,
@@ -88,6 +94,9 @@ impl Modify for BearerAuth {
         (name = "telecalling", description = "Leads and their state machine, instant assignment, the telecaller console, calls and dispositions, follow-ups, transfers to sales, the live wallboard, reports and public web forms (docs/telecalling.md)"),
         (name = "chat", description = "Team chat: store and custom channels, direct messages, threads, mentions, read state, search and attachments; typing over the WebSocket (docs/team.md)"),
         (name = "tickets", description = "Support tickets to the platform: status machine, internal notes, templates, assignment, SLA and auto-close (docs/team.md)"),
+        (name = "announcements", description = "Announcements: platform-wide, tenant, store or role targeted; pinned, urgent (pushed), scheduled publish and expiry, acknowledgements (docs/team.md)"),
+        (name = "escalations", description = "A customer's problem inside a business: SLA by priority, climbing to the store manager then the business admin, notes and resolution (docs/team.md)"),
+        (name = "feedback", description = "CSAT surveys after visits, purchases and resolved escalations (public answer link), team feedback and the results report (docs/team.md)"),
         (name = "push", description = "Web Push subscriptions"),
         (name = "jobs", description = "Background job queue (counts and failures)"),
         (name = "notifications", description = "My notification centre and preferences"),

@@ -19,7 +19,7 @@ use crate::realtime::events::{Audience, emit};
 use crate::state::AppState;
 
 /// Notification types a user can mute, with their labels.
-pub const TYPES: [(&str, &str); 9] = [
+pub const TYPES: [(&str, &str); 12] = [
     (
         "account.changed",
         "Changes an administrator makes to your role or stores",
@@ -35,6 +35,9 @@ pub const TYPES: [(&str, &str); 9] = [
     ("chat.mention", "Chat messages that mention you"),
     ("chat.direct", "Direct chat messages to you"),
     ("ticket.reply", "Answers from Karat support on your tickets"),
+    ("announcement.urgent", "Urgent announcements"),
+    ("escalation.assigned", "Customer escalations handed to you"),
+    ("escalation.overdue", "Escalations not resolved in time"),
 ];
 
 /// One notification.
