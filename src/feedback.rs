@@ -174,6 +174,7 @@ fn reader(auth: &Auth) -> Result<Scope, ApiError> {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FeedbackFilter {
+    #[param(inline)]
     pub kind: Option<FeedbackKind>,
     pub store_id: Option<Uuid>,
     /// Only answered (`true`) or waiting (`false`) surveys.

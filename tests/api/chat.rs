@@ -690,9 +690,7 @@ async fn roles_tenants_and_bad_input() {
     )
     .await
     .problem(404);
-    let s = app
-        .get("/api/v1/chat/search?q=hello", Some(&b))
-        .await;
+    let s = app.get("/api/v1/chat/search?q=hello", Some(&b)).await;
     assert!(s.body["items"].as_array().unwrap().is_empty());
     app.post(
         "/api/v1/chat/direct",

@@ -4,6 +4,82 @@
  */
 
 export interface paths {
+    "/api/v1/announcements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Announcements for me, pinned and urgent first, newest first (at most 200).
+         *     With `manage=true`, the ones I may manage instead.
+         */
+        get: operations["announcements_list"];
+        put?: never;
+        /**
+         * Publish an announcement: platform admins to every tenant (optionally by
+         *     role), business admins to their tenant (optionally by store and role),
+         *     managers to their own stores.
+         */
+        post: operations["announcements_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/announcements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One announcement (and, for its author, who acknowledged it). */
+        get: operations["announcements_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/announcements/{id}/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge an announcement addressed to me (repeats are harmless). */
+        post: operations["announcements_ack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/announcements/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw an announcement (its managers): it disappears for everyone. */
+        post: operations["announcements_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/appointments": {
         parameters: {
             query?: never;
@@ -741,6 +817,170 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/escalations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Escalations I may see (business admins all; managers their stores'; floor
+         *     staff the ones they raised or hold), newest first.
+         */
+        get: operations["escalations_list"];
+        put?: never;
+        /** Raise an escalation for a customer I can see. */
+        post: operations["escalations_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/escalations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An escalation with its notes. */
+        get: operations["escalations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/escalations/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hand an escalation to a colleague of its store (managers, business admins). */
+        post: operations["escalations_assign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/escalations/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a note. */
+        post: operations["escalations_note"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/escalations/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move an escalation: open → in_progress → resolved → closed (resolved may
+         *     go back to in_progress). Anything else is a 409. Resolving asks the
+         *     customer for a CSAT rating.
+         */
+        post: operations["escalations_status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Surveys and team feedback, newest first (business admins; managers: their stores'). */
+        get: operations["feedback_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/feedback/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ratings, CSAT and sentiment by kind and store, with recent comments. */
+        get: operations["feedback_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/feedback/team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give internal team feedback (anyone in a business). */
+        post: operations["feedback_team"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/feedback/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the customer's rating given in person or on a call (staff who
+         *     can see the customer).
+         */
+        post: operations["feedback_answer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/interests/{id}/photos": {
         parameters: {
             query?: never;
@@ -1107,6 +1347,24 @@ export interface paths {
          *     lead keeps it. Rate-limited per IP and per key (429).
          */
         post: operations["public_enquiry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/surveys/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer's survey, by its link (no sign-in). */
+        get: operations["survey_get"];
+        put?: never;
+        /** Answer a survey by its link (once; no sign-in, rate-limited per address). */
+        post: operations["survey_answer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1889,6 +2147,17 @@ export interface components {
             user_id: string;
             user_name: string;
         };
+        /** @description Who acknowledged (and, within a business, who has not yet). */
+        Acknowledgement: {
+            /** Format: date-time */
+            acked_at?: string | null;
+            name: string;
+            role: string;
+            /** @description For platform-wide announcements: the person's business. */
+            tenant_name?: string | null;
+            /** Format: uuid */
+            user_id: string;
+        };
         /** @description A telecaller's status or languages, set by their manager. */
         AgentInput: {
             /** @description Languages they call in (for the language rule), e.g. `["ta", "en"]`. */
@@ -1936,6 +2205,68 @@ export interface components {
             talk_seconds_today: number;
             /** Format: uuid */
             user_id: string;
+        };
+        /** @description An announcement. */
+        Announcement: {
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            /** Format: date-time */
+            expires_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            pinned: boolean;
+            /** @description `normal` or `urgent`. */
+            priority: string;
+            /** Format: date-time */
+            publish_at: string;
+            /** Format: date-time */
+            published_at?: string | null;
+            requires_ack: boolean;
+            /** @description Only these roles; empty: every role. */
+            roles: string[];
+            /** @description Only people of these stores (and business admins); empty: every store. */
+            store_ids: string[];
+            /**
+             * Format: uuid
+             * @description Null for a platform-wide announcement.
+             */
+            tenant_id?: string | null;
+            title: string;
+            /** Format: date-time */
+            withdrawn_at?: string | null;
+        };
+        /** @description An announcement with, for its managers, the acknowledgement list. */
+        AnnouncementDetail: components["schemas"]["AnnouncementView"] & {
+            /**
+             * Format: int64
+             * @description Authors only: acknowledged / addressed.
+             */
+            acked?: number | null;
+            /**
+             * @description Authors only: everyone addressed with when they acknowledged
+             *     (platform-wide: those who did).
+             */
+            acknowledgements?: components["schemas"]["Acknowledgement"][] | null;
+            /** Format: int64 */
+            addressed?: number | null;
+        };
+        /** @enum {string} */
+        AnnouncementPriority: "normal" | "urgent";
+        /** @description An announcement as its reader sees it. */
+        AnnouncementView: components["schemas"]["Announcement"] & {
+            /**
+             * Format: date-time
+             * @description I acknowledged it (when it asks for that).
+             */
+            acked_at?: string | null;
+            author_name?: string | null;
+            /** @description I wrote it or may manage it (and see acknowledgements). */
+            manageable: boolean;
+            /** @description From the platform (Karat) rather than my business. */
+            platform: boolean;
         };
         /** @description An appointment. */
         Appointment: {
@@ -1991,11 +2322,8 @@ export interface components {
         };
         /** @description An assignment. */
         AssignInput: {
-            /**
-             * Format: uuid
-             * @description A platform admin, or null to unassign.
-             */
-            user_id?: string | null;
+            /** Format: uuid */
+            user_id: string;
         };
         /** @description What happened to each lead. */
         AssignResult: {
@@ -2414,6 +2742,69 @@ export interface components {
         EnquiryReceived: {
             received: boolean;
         };
+        /** @enum {string} */
+        EscalationCategory: "product_quality" | "service" | "billing" | "delivery" | "repair" | "staff" | "other";
+        /** @description An escalation with its notes. */
+        EscalationDetail: {
+            /** @description I may reassign it (managers and business admins). */
+            can_assign: boolean;
+            escalation: components["schemas"]["EscalationItem"];
+            notes: components["schemas"]["EscalationNote"][];
+        };
+        /** @description An escalation in lists. */
+        EscalationItem: {
+            assigned_name?: string | null;
+            /** Format: uuid */
+            assigned_to?: string | null;
+            /** Format: uuid */
+            call_id?: string | null;
+            category: string;
+            /** Format: date-time */
+            closed_at?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            /** Format: uuid */
+            customer_id: string;
+            customer_name: string;
+            description?: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int32
+             * @description 0: with the assignee; 1: escalated to the store's managers; 2: to the business admins.
+             */
+            level: number;
+            priority: string;
+            resolution?: string | null;
+            /** Format: date-time */
+            resolved_at?: string | null;
+            /** Format: date-time */
+            sla_due_at: string;
+            status: string;
+            /** Format: uuid */
+            store_id: string;
+            store_name: string;
+            subject: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description A note on an escalation. */
+        EscalationNote: {
+            /** Format: uuid */
+            author_id?: string | null;
+            author_name?: string | null;
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Not for floor staff who do not hold the escalation. */
+            internal: boolean;
+        };
+        /** @enum {string} */
+        EscalationStatus: "open" | "in_progress" | "resolved" | "closed";
         /** @description A family member, optionally a customer record of their own. */
         FamilyMember: {
             /** Format: date */
@@ -2429,6 +2820,54 @@ export interface components {
             relation: components["schemas"]["Relation"];
             /** Format: date */
             wedding_date?: string | null;
+        };
+        /** @description A survey or a piece of team feedback. */
+        FeedbackItem: {
+            comment?: string | null;
+            /** Format: uuid */
+            customer_id?: string | null;
+            customer_name?: string | null;
+            /** @description Team feedback: who gave it. */
+            from_name?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description `visit`, `purchase`, `escalation` or `team`. */
+            kind: string;
+            /** @description For an unanswered survey: the path of its public link, to share with the customer. */
+            link?: string | null;
+            /** Format: int32 */
+            rating?: number | null;
+            /** Format: date-time */
+            requested_at: string;
+            /** Format: date-time */
+            responded_at?: string | null;
+            /** @description From the rating: `positive` (4–5), `neutral` (3), `negative` (1–2). */
+            sentiment?: string | null;
+            /** Format: uuid */
+            store_id?: string | null;
+            store_name?: string | null;
+            /** Format: uuid */
+            subject_id?: string | null;
+        };
+        /** @description The feedback report. */
+        FeedbackReport: {
+            /** @description Per survey kind (visit, purchase, escalation) and `team`. */
+            by_kind: components["schemas"]["RatingSummary"][];
+            /** @description Customer answers per store. */
+            by_store: components["schemas"]["RatingSummary"][];
+            /** @description All customer (CSAT) answers. */
+            customers: components["schemas"]["RatingSummary"];
+            /** Format: date */
+            from: string;
+            /** @description The latest answers with comments. */
+            recent: components["schemas"]["FeedbackItem"][];
+            /** Format: date */
+            to: string;
+            /**
+             * Format: int64
+             * @description Surveys sent in the period that are still unanswered.
+             */
+            waiting: number;
         };
         /** @description One invalid field. */
         FieldError: {
@@ -2802,6 +3241,25 @@ export interface components {
             password?: string | null;
             phone?: string | null;
         };
+        /** @description A new announcement. */
+        NewAnnouncement: {
+            body: string;
+            /** Format: date-time */
+            expires_at?: string | null;
+            pinned?: boolean;
+            priority?: components["schemas"]["AnnouncementPriority"];
+            /**
+             * Format: date-time
+             * @description Publish later (default: now).
+             */
+            publish_at?: string | null;
+            requires_ack?: boolean;
+            /** @description Only these roles. */
+            roles?: components["schemas"]["Role"][];
+            /** @description Only these stores (managers: some of theirs; required for managers). */
+            store_ids?: string[];
+            title: string;
+        };
         /** @description A new custom channel. */
         NewChannel: {
             description?: string | null;
@@ -2810,6 +3268,30 @@ export interface components {
             name: string;
             /** @description Private channels are seen only by their members. */
             private?: boolean;
+        };
+        /** @description A new escalation. */
+        NewEscalation: {
+            /**
+             * Format: uuid
+             * @description Default: me.
+             */
+            assigned_to?: string | null;
+            /**
+             * Format: uuid
+             * @description The call it came from, if any.
+             */
+            call_id?: string | null;
+            category: components["schemas"]["EscalationCategory"];
+            /** Format: uuid */
+            customer_id: string;
+            description?: string | null;
+            priority: components["schemas"]["Priority"];
+            /**
+             * Format: uuid
+             * @description Default: the customer's home store.
+             */
+            store_id?: string | null;
+            subject: string;
         };
         /** @description A message to send. */
         NewMessage: {
@@ -2883,9 +3365,11 @@ export interface components {
         };
         /** @enum {string} */
         NextStep: "none" | "follow_up" | "revisit" | "qualified" | "converted" | "lost";
-        /** @description A note on a customer. */
+        /** @description A note. */
         NoteInput: {
             body: string;
+            /** @description Hidden from floor staff who do not hold the escalation. */
+            internal?: boolean;
         };
         /** @description One notification. */
         Notification: {
@@ -3002,6 +3486,81 @@ export interface components {
                 tier: components["schemas"]["Tier"];
                 /** Format: date-time */
                 updated_at: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list. */
+        Page_EscalationItem: {
+            items: {
+                assigned_name?: string | null;
+                /** Format: uuid */
+                assigned_to?: string | null;
+                /** Format: uuid */
+                call_id?: string | null;
+                category: string;
+                /** Format: date-time */
+                closed_at?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                /** Format: uuid */
+                customer_id: string;
+                customer_name: string;
+                description?: string | null;
+                /** Format: uuid */
+                id: string;
+                /**
+                 * Format: int32
+                 * @description 0: with the assignee; 1: escalated to the store's managers; 2: to the business admins.
+                 */
+                level: number;
+                priority: string;
+                resolution?: string | null;
+                /** Format: date-time */
+                resolved_at?: string | null;
+                /** Format: date-time */
+                sla_due_at: string;
+                status: string;
+                /** Format: uuid */
+                store_id: string;
+                store_name: string;
+                subject: string;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list. */
+        Page_FeedbackItem: {
+            items: {
+                comment?: string | null;
+                /** Format: uuid */
+                customer_id?: string | null;
+                customer_name?: string | null;
+                /** @description Team feedback: who gave it. */
+                from_name?: string | null;
+                /** Format: uuid */
+                id: string;
+                /** @description `visit`, `purchase`, `escalation` or `team`. */
+                kind: string;
+                /** @description For an unanswered survey: the path of its public link, to share with the customer. */
+                link?: string | null;
+                /** Format: int32 */
+                rating?: number | null;
+                /** Format: date-time */
+                requested_at: string;
+                /** Format: date-time */
+                responded_at?: string | null;
+                /** @description From the rating: `positive` (4–5), `neutral` (3), `negative` (1–2). */
+                sentiment?: string | null;
+                /** Format: uuid */
+                store_id?: string | null;
+                store_name?: string | null;
+                /** Format: uuid */
+                subject_id?: string | null;
             }[];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
@@ -3394,6 +3953,52 @@ export interface components {
             /** @description `HH:MM` */
             start: string;
         };
+        /** @description A rating. */
+        RatingInput: {
+            comment?: string | null;
+            /**
+             * Format: int32
+             * @description 1 (very unhappy) to 5 (delighted).
+             */
+            rating: number;
+            /**
+             * Format: uuid
+             * @description Team feedback: about this store (default: none).
+             */
+            store_id?: string | null;
+        };
+        /** @description Ratings of one group. */
+        RatingSummary: {
+            /** Format: double */
+            average?: number | null;
+            /**
+             * Format: double
+             * @description Share of 4s and 5s, 0–1.
+             */
+            csat?: number | null;
+            /** @description `kind`, store name, or `all`. */
+            group: string;
+            /** Format: int64 */
+            negative: number;
+            /** Format: int64 */
+            neutral: number;
+            /** Format: int64 */
+            positive: number;
+            /** Format: int64 */
+            r1: number;
+            /** Format: int64 */
+            r2: number;
+            /** Format: int64 */
+            r3: number;
+            /** Format: int64 */
+            r4: number;
+            /** Format: int64 */
+            r5: number;
+            /** Format: int64 */
+            responses: number;
+            /** Format: uuid */
+            store_id?: string | null;
+        };
         /** @description Read position. */
         ReadInput: {
             /**
@@ -3603,9 +4208,9 @@ export interface components {
         };
         /** @description A status change. */
         StatusInput: {
-            /** @description Why (added to the system message). */
-            note?: string | null;
-            status: components["schemas"]["TicketStatus"];
+            /** @description Required to resolve: what was done for the customer. */
+            resolution?: string | null;
+            status: components["schemas"]["EscalationStatus"];
         };
         /** @enum {string} */
         Stone: "diamond" | "polki" | "kundan" | "ruby" | "emerald" | "sapphire" | "pearl" | "other";
@@ -3677,6 +4282,15 @@ export interface components {
         SubscriptionKeys: {
             auth: string;
             p256dh: string;
+        };
+        /** @description What the customer sees before answering. */
+        Survey: {
+            answered: boolean;
+            business: string;
+            /** @description `visit`, `purchase` or `escalation`. */
+            kind: string;
+            question: string;
+            store?: string | null;
         };
         /** @description A canned answer. */
         Template: {
@@ -4072,6 +4686,208 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    announcements_list: {
+        parameters: {
+            query?: {
+                /** @description Authors: the ones I may manage, including scheduled, expired and withdrawn. */
+                manage?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementView"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    announcements_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAnnouncement"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    announcements_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementDetail"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    announcements_ack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    announcements_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     appointments_list: {
         parameters: {
             query?: {
@@ -6272,6 +7088,492 @@ export interface operations {
             };
         };
     };
+    escalations_list: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["EscalationStatus"];
+                store_id?: string;
+                priority?: components["schemas"]["Priority"];
+                /** @description Only the ones I hold. */
+                mine?: boolean;
+                /** @description Only the ones past their SLA (escalated). */
+                escalated?: boolean;
+                /** @description Only open and in-progress ones. */
+                active?: boolean;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                /** @description Page size, 1–100 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_EscalationItem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    escalations_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewEscalation"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EscalationDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    escalations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EscalationDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    escalations_assign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EscalationDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    escalations_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EscalationDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    escalations_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatusInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EscalationDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    feedback_list: {
+        parameters: {
+            query?: {
+                kind?: "visit" | "purchase" | "escalation" | "team";
+                store_id?: string;
+                /** @description Only answered (`true`) or waiting (`false`) surveys. */
+                answered?: boolean;
+                customer_id?: string;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                /** @description Page size, 1–100 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_FeedbackItem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    feedback_report: {
+        parameters: {
+            query?: {
+                /** @description First day (inclusive, UTC); default 30 days ago. */
+                from?: string;
+                /** @description Last day (inclusive, UTC); default today. */
+                to?: string;
+                store_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackReport"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    feedback_team: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackItem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    feedback_answer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackItem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     photos_upload: {
         parameters: {
             query?: never;
@@ -7189,6 +8491,98 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    survey_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    survey_answer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingInput"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
