@@ -474,7 +474,7 @@ pub async fn survey(
     check_token(&token)?;
     let meta = RequestMeta::from_req(&req);
     state.check_limit(
-        &state.form_ip_limiter,
+        &state.survey_ip_limiter,
         meta.ip.as_deref().unwrap_or("unknown"),
     )?;
     let s = state
@@ -529,7 +529,7 @@ pub async fn respond(
     check_token(&token)?;
     let meta = RequestMeta::from_req(&req);
     state.check_limit(
-        &state.form_ip_limiter,
+        &state.survey_ip_limiter,
         meta.ip.as_deref().unwrap_or("unknown"),
     )?;
     let b = body.0;

@@ -26,6 +26,8 @@ pub struct AppState {
     /// Web-form enquiries per client IP, and per form key.
     pub form_ip_limiter: Arc<DefaultKeyedRateLimiter<String>>,
     pub form_key_limiter: Arc<DefaultKeyedRateLimiter<String>>,
+    /// Public survey look-ups and answers per client IP.
+    pub survey_ip_limiter: Arc<DefaultKeyedRateLimiter<String>>,
     /// Chat messages per user.
     pub chat_limiter: Arc<DefaultKeyedRateLimiter<String>>,
     /// Bounds concurrent password hashes so a flood cannot take every core.
@@ -128,6 +130,10 @@ impl AppState {
             form_key_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(
                 NonZeroU32::new(120).expect("non-zero"),
             ))),
+            survey_ip_limiter: Arc::new(RateLimiter::keyed(
+                Quota::per_minute(NonZeroU32::new(60).expect("non-zero"))
+                    .allow_burst(NonZeroU32::new(30).expect("non-zero")),
+            )),
             // A burst of 30, then 5 a second: brisk typing, never a flood.
             chat_limiter: Arc::new(RateLimiter::keyed(
                 Quota::per_second(NonZeroU32::new(5).expect("non-zero"))

@@ -56,8 +56,17 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 }
             })?;
             let de = &mut serde_json::Deserializer::from_slice(&bytes);
-            let value =
-                serde_path_to_error::deserialize(de).map_err(super::error::json_body_error)?;
+            let value = serde_path_to_error::deserialize(de).map_err(|e| {
+                // serde_json reports a number where a word (enum) belongs as a
+                // syntax error; well-formed JSON of the wrong shape is a 422.
+                let path = e.path().to_string();
+                let syntax = !e.inner().is_data();
+                if syntax && serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_ok() {
+                    ApiError::invalid(&path, "has the wrong type")
+                } else {
+                    super::error::json_body_error(e)
+                }
+            })?;
             Ok(Json(value))
         })
     }

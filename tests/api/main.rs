@@ -13,6 +13,7 @@ mod notifications;
 mod push;
 mod realtime;
 mod segments;
+mod team;
 mod telecalling;
 mod tickets;
 mod users_stores;
