@@ -113,6 +113,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             ensure_user(c, Some(demo), email, name, role, Some(phone), &hash, codes).await?;
         }
         ensure_customers(c, demo).await?;
+        ensure_team(c, demo).await?;
         let other = ensure_tenant(c, "Kanchan Gold House", "other").await?;
         ensure_store(
             c,
@@ -518,5 +519,275 @@ async fn ensure_customers(c: &mut crate::db::Conn, tenant: Uuid) -> Result<(), A
                 .await?;
         }
     }
+    Ok(())
+}
+
+/// Demo team life: a floor channel with a thread, a pinned announcement, a
+/// support ticket with Karat's answer, an escalation and some feedback.
+async fn ensure_team(c: &mut crate::db::Conn, tenant: Uuid) -> Result<(), ApiError> {
+    use crate::db::schema::{
+        announcements, chat_channels, chat_members, chat_messages, customers, escalation_notes,
+        escalations, feedback, ticket_messages, tickets, visits,
+    };
+    let existing: i64 = chat_channels::table
+        .filter(chat_channels::tenant_id.eq(tenant))
+        .count()
+        .get_result(c)
+        .await?;
+    if existing > 0 {
+        return Ok(());
+    }
+    let person = async |c: &mut crate::db::Conn, email: &str| -> Result<Uuid, ApiError> {
+        Ok(users::table
+            .filter(users::email.eq(email))
+            .select(users::id)
+            .first(c)
+            .await?)
+    };
+    let owner = person(c, "owner@demo.test").await?;
+    let manager = person(c, "manager@demo.test").await?;
+    let sales = person(c, "sales@demo.test").await?;
+    let telecaller = person(c, "telecaller@demo.test").await?;
+    let marketing = person(c, "marketing@demo.test").await?;
+    let platform = person(c, "platform@karat.test").await?;
+    let mg: Uuid = stores::table
+        .filter(stores::tenant_id.eq(tenant))
+        .filter(stores::code.eq("BLR-MG"))
+        .select(stores::id)
+        .first(c)
+        .await?;
+    let now = chrono::Utc::now();
+    let ago = |minutes: i64| now - chrono::Duration::minutes(minutes);
+
+    // A public channel with a short conversation and a thread.
+    let floor = Uuid::now_v7();
+    diesel::insert_into(chat_channels::table)
+        .values((
+            chat_channels::id.eq(floor),
+            chat_channels::tenant_id.eq(tenant),
+            chat_channels::kind.eq("custom"),
+            chat_channels::name.eq("Showroom floor"),
+            chat_channels::description.eq("Stock, rates and walk-ins across both showrooms"),
+            chat_channels::created_by.eq(owner),
+        ))
+        .execute(c)
+        .await?;
+    let members: Vec<_> = [owner, manager, sales, telecaller, marketing]
+        .into_iter()
+        .map(|u| {
+            (
+                chat_members::tenant_id.eq(tenant),
+                chat_members::channel_id.eq(floor),
+                chat_members::user_id.eq(u),
+                chat_members::is_admin.eq(u == owner),
+            )
+        })
+        .collect();
+    diesel::insert_into(chat_members::table)
+        .values(members)
+        .execute(c)
+        .await?;
+    let mut root = None;
+    for (i, (author, text, reply)) in [
+        (owner, "Good morning! 22K rate today is ₹6,850/g — please update the display boards.", false),
+        (manager, "Done at MG Road. The new polki bridal sets are in the second vault.", false),
+        (sales, "Mrs Lakshmi Iyer is coming at 4 pm for the temple necklace — can someone keep set TN-204 aside?", false),
+        (manager, "Kept aside, tagged with her name.", true),
+        (telecaller, "Called back three of yesterday's walk-ins; two want to revisit on Saturday.", false),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let id = Uuid::now_v7();
+        let at = ago(60 - i as i64 * 10);
+        diesel::insert_into(chat_messages::table)
+            .values((
+                chat_messages::id.eq(id),
+                chat_messages::tenant_id.eq(tenant),
+                chat_messages::channel_id.eq(floor),
+                chat_messages::author_id.eq(author),
+                chat_messages::parent_id.eq(if reply { root } else { None }),
+                chat_messages::body.eq(text),
+                chat_messages::created_at.eq(at),
+            ))
+            .execute(c)
+            .await?;
+        if reply {
+            diesel::update(chat_messages::table.filter(chat_messages::id.nullable().eq(root)))
+                .set((
+                    chat_messages::reply_count.eq(1),
+                    chat_messages::last_reply_at.eq(at),
+                ))
+                .execute(c)
+                .await?;
+        } else if author == sales {
+            root = Some(id);
+        }
+    }
+
+    // A pinned announcement that asks for acknowledgement.
+    diesel::insert_into(announcements::table)
+        .values((
+            announcements::id.eq(Uuid::now_v7()),
+            announcements::tenant_id.eq(Some(tenant)),
+            announcements::title.eq("Dhanteras opening hours"),
+            announcements::body.eq("Both showrooms open 9 am to 10 pm on Dhanteras. Extra billing counters at MG Road; please confirm you have seen your shift."),
+            announcements::pinned.eq(true),
+            announcements::requires_ack.eq(true),
+            announcements::publish_at.eq(ago(120)),
+            announcements::published_at.eq(Some(ago(120))),
+            announcements::created_by.eq(owner),
+        ))
+        .execute(c)
+        .await?;
+
+    // A support ticket Karat is working on.
+    let number: String = diesel::select(crate::db::functions::karat_ticket_number())
+        .get_result(c)
+        .await?;
+    let ticket = Uuid::now_v7();
+    diesel::insert_into(tickets::table)
+        .values((
+            tickets::id.eq(ticket),
+            tickets::tenant_id.eq(tenant),
+            tickets::number.eq(&number),
+            tickets::subject.eq("Wallboard export to Excel"),
+            tickets::category.eq("feature"),
+            tickets::priority.eq("normal"),
+            tickets::status.eq("in_progress"),
+            tickets::created_by.eq(owner),
+            tickets::assigned_to.eq(Some(platform)),
+            tickets::assigned_name.eq(Some("Karat Support")),
+            tickets::sla_due_at.eq(now + chrono::Duration::hours(20)),
+            tickets::created_at.eq(ago(240)),
+        ))
+        .execute(c)
+        .await?;
+    for (author, name, from_platform, kind, text) in [
+        (
+            Some(owner),
+            Some("Priya Raghavan"),
+            false,
+            "reply",
+            "Can the telecalling wallboard figures be downloaded for our monthly review?",
+        ),
+        (
+            None,
+            None,
+            false,
+            "system",
+            "Karat Support (Karat support) changed the status from open to in progress.",
+        ),
+        (
+            Some(platform),
+            Some("Karat Support"),
+            true,
+            "internal",
+            "Reports already export CSV; point them there and log the request for the board.",
+        ),
+        (
+            Some(platform),
+            Some("Karat Support"),
+            true,
+            "reply",
+            "Telecalling → Reports has a CSV download today; a wallboard export is on our list and we will update you here.",
+        ),
+    ] {
+        diesel::insert_into(ticket_messages::table)
+            .values((
+                ticket_messages::id.eq(Uuid::now_v7()),
+                ticket_messages::tenant_id.eq(tenant),
+                ticket_messages::ticket_id.eq(ticket),
+                ticket_messages::author_id.eq(author),
+                ticket_messages::author_name.eq(name),
+                ticket_messages::from_platform.eq(from_platform),
+                ticket_messages::kind.eq(kind),
+                ticket_messages::body.eq(text),
+            ))
+            .execute(c)
+            .await?;
+    }
+
+    // An escalation, and feedback on two visits.
+    let (customer, customer_store): (Uuid, Uuid) = customers::table
+        .filter(customers::tenant_id.eq(tenant))
+        .filter(customers::home_store_id.eq(mg))
+        .order(customers::id)
+        .select((customers::id, customers::home_store_id))
+        .first(c)
+        .await?;
+    let escalation = Uuid::now_v7();
+    diesel::insert_into(escalations::table)
+        .values((
+            escalations::id.eq(escalation),
+            escalations::tenant_id.eq(tenant),
+            escalations::customer_id.eq(customer),
+            escalations::store_id.eq(customer_store),
+            escalations::subject.eq("Bangle clasp loose after a week"),
+            escalations::description.eq(Some(
+                "Bought a 22K bangle pair; the clasp of one opens by itself.",
+            )),
+            escalations::category.eq("product_quality"),
+            escalations::priority.eq("high"),
+            escalations::status.eq("in_progress"),
+            escalations::assigned_to.eq(Some(manager)),
+            escalations::sla_due_at.eq(now + chrono::Duration::hours(20)),
+            escalations::created_by.eq(sales),
+        ))
+        .execute(c)
+        .await?;
+    diesel::insert_into(escalation_notes::table)
+        .values((
+            escalation_notes::id.eq(Uuid::now_v7()),
+            escalation_notes::tenant_id.eq(tenant),
+            escalation_notes::escalation_id.eq(escalation),
+            escalation_notes::author_id.eq(Some(manager)),
+            escalation_notes::body.eq("Karigar can fix it today; offer a free polish too."),
+            escalation_notes::internal.eq(true),
+        ))
+        .execute(c)
+        .await?;
+    let visited: Vec<(Uuid, Uuid, Uuid)> = visits::table
+        .filter(visits::tenant_id.eq(tenant))
+        .order(visits::id)
+        .select((visits::id, visits::customer_id, visits::store_id))
+        .limit(3)
+        .load(c)
+        .await?;
+    for (i, (visit, customer, store)) in visited.into_iter().enumerate() {
+        let answered = i < 2;
+        diesel::insert_into(feedback::table)
+            .values((
+                feedback::id.eq(Uuid::now_v7()),
+                feedback::tenant_id.eq(tenant),
+                feedback::kind.eq("visit"),
+                feedback::subject_id.eq(visit),
+                feedback::customer_id.eq(customer),
+                feedback::store_id.eq(store),
+                feedback::token.eq(crate::auth::tokens::random_token()),
+                feedback::rating.eq(answered.then_some(if i == 0 { 5 } else { 4 })),
+                feedback::comment.eq(answered.then_some(if i == 0 {
+                    "Very patient staff, lovely designs."
+                } else {
+                    "Good collection; parking was hard."
+                })),
+                feedback::responded_at.eq(answered.then_some(ago(30))),
+            ))
+            .execute(c)
+            .await?;
+    }
+    diesel::insert_into(feedback::table)
+        .values((
+            feedback::id.eq(Uuid::now_v7()),
+            feedback::tenant_id.eq(tenant),
+            feedback::kind.eq("team"),
+            feedback::store_id.eq(Some(mg)),
+            feedback::rating.eq(Some(4)),
+            feedback::comment.eq(Some("The new call scripts help; headsets need replacing.")),
+            feedback::from_user.eq(Some(telecaller)),
+            feedback::responded_at.eq(Some(ago(90))),
+        ))
+        .execute(c)
+        .await?;
     Ok(())
 }

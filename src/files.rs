@@ -105,7 +105,9 @@ pub async fn upload(
         .map(|v| v.split(';').next().unwrap_or("").trim().to_lowercase())
         .unwrap_or_default();
     if !TYPES.contains(&declared.as_str()) {
-        return Err(ApiError::UnsupportedMediaType);
+        return Err(ApiError::UnsupportedMediaType(
+            "Send a JPEG, PNG or WebP image, a PDF or plain text.",
+        ));
     }
     let name = clean_name(&params.name)
         .ok_or_else(|| ApiError::invalid("name", "must be 1 to 200 characters"))?;

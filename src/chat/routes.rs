@@ -32,6 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(create_channel)
         .service(open_direct)
         .service(search)
+        .service(people)
         .service(get_channel)
         .service(update_channel)
         .service(add_members)
@@ -169,6 +170,80 @@ pub async fn list_channels(
     Ok(web::Json(items))
 }
 
+/// Someone to message or mention.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Colleague {
+    pub id: Uuid,
+    pub name: String,
+    pub role: String,
+    pub store_ids: Vec<Uuid>,
+}
+
+/// People filter.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PeopleParams {
+    /// Name contains this.
+    pub q: Option<String>,
+}
+
+/// Everyone active in my business, by name (at most 500): chat reaches
+/// across stores and roles, so this is wider than the user list.
+#[utoipa::path(
+    operation_id = "chat_people",
+    get, path = "/api/v1/chat/people", tag = "chat", params(PeopleParams),
+    responses((status = 200, body = Vec<Colleague>), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = []))
+)]
+#[get("/chat/people")]
+pub async fn people(
+    state: web::Data<AppState>,
+    auth: Auth,
+    params: web::Query<PeopleParams>,
+) -> Result<web::Json<Vec<Colleague>>, ApiError> {
+    auth.require(Permission::ChatUse)?;
+    let tenant = auth.tenant()?;
+    let mut v = Validator::default();
+    v.opt_text("q", params.q.as_deref(), 100);
+    v.finish()?;
+    let rows = state
+        .db
+        .tenant_tx(tenant, auth.user_id, async |c| {
+            let mut q = users::table
+                .filter(users::tenant_id.eq(tenant))
+                .filter(users::active)
+                .order(users::name)
+                .select((users::id, users::name, users::role))
+                .limit(500)
+                .into_boxed();
+            if let Some(text) = params.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                q = q.filter(users::name.ilike(contains_pattern(text)));
+            }
+            let rows: Vec<(Uuid, String, String)> = q.load(c).await?;
+            let ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
+            let memberships: Vec<(Uuid, Uuid)> = user_stores::table
+                .filter(user_stores::user_id.eq_any(&ids))
+                .select((user_stores::user_id, user_stores::store_id))
+                .load(c)
+                .await?;
+            Ok(rows
+                .into_iter()
+                .map(|(id, name, role)| Colleague {
+                    store_ids: memberships
+                        .iter()
+                        .filter(|m| m.0 == id)
+                        .map(|m| m.1)
+                        .collect(),
+                    id,
+                    name,
+                    role,
+                })
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    Ok(web::Json(rows))
+}
+
 /// A member of a channel.
 #[derive(Debug, Serialize, ToSchema, Queryable)]
 pub struct Member {
@@ -196,7 +271,8 @@ pub struct Channel {
     pub members: Vec<Member>,
 }
 
-async fn channel_view(c: &mut Conn, a: Access) -> Result<Channel, ApiError> {
+/// The channel as `me` sees it (a direct conversation is named after the other person).
+async fn channel_view(c: &mut Conn, me: Uuid, a: Access) -> Result<Channel, ApiError> {
     let members: Vec<Member> = chat_members::table
         .inner_join(users::table.on(users::id.eq(chat_members::user_id)))
         .filter(chat_members::channel_id.eq(a.channel.id))
@@ -211,10 +287,17 @@ async fn channel_view(c: &mut Conn, a: Access) -> Result<Channel, ApiError> {
         .load(c)
         .await?;
     let ch = a.channel;
+    let name = match ch.kind.as_str() {
+        "direct" => members
+            .iter()
+            .find(|m| m.user_id != me)
+            .map_or_else(|| "Former colleague".to_string(), |m| m.name.clone()),
+        _ => ch.name,
+    };
     Ok(Channel {
         id: ch.id,
         kind: ch.kind,
-        name: ch.name,
+        name,
         description: ch.description,
         private: ch.private,
         store_id: ch.store_id,
@@ -374,7 +457,7 @@ pub async fn create_channel(
                 },
             )
             .await?;
-            channel_view(c, a).await
+            channel_view(c, auth.user_id, a).await
         })
         .await?;
     Ok(HttpResponse::Created().json(view))
@@ -412,15 +495,15 @@ pub async fn open_direct(
     let (created, view) = state
         .db
         .tenant_tx(tenant, auth.user_id, async |c| {
-            let name: Option<String> = users::table
-                .find(other)
-                .filter(users::active)
-                .filter(users::tenant_id.eq(tenant))
-                .select(users::name)
-                .first(c)
-                .await
-                .optional()?;
-            if name.is_none() {
+            let known: bool = diesel::select(diesel::dsl::exists(
+                users::table
+                    .find(other)
+                    .filter(users::active)
+                    .filter(users::tenant_id.eq(tenant)),
+            ))
+            .get_result(c)
+            .await?;
+            if !known {
                 return Err(ApiError::invalid("user_id", "is not an active colleague"));
             }
             let key = direct_key(auth.user_id, other);
@@ -461,8 +544,20 @@ pub async fn open_direct(
                     .await?;
             }
             let a = access(c, &auth, id).await?;
-            let mut view = channel_view(c, a).await?;
-            view.name = name.unwrap_or_default();
+            if created {
+                emit(
+                    c,
+                    tenant,
+                    TOPIC,
+                    "channel.created",
+                    json!({ "channel_id": id }),
+                    &Audience::Users {
+                        users: vec![auth.user_id, other],
+                    },
+                )
+                .await?;
+            }
+            let view = channel_view(c, auth.user_id, a).await?;
             Ok((created, view))
         })
         .await?;
@@ -492,7 +587,7 @@ pub async fn get_channel(
         .db
         .tenant_tx(tenant, auth.user_id, async |c| {
             let a = access(c, &auth, *id).await?;
-            channel_view(c, a).await
+            channel_view(c, auth.user_id, a).await
         })
         .await?;
     Ok(web::Json(view))
@@ -595,7 +690,7 @@ pub async fn update_channel(
                 &audience,
             )
             .await?;
-            channel_view(c, a).await
+            channel_view(c, auth.user_id, a).await
         })
         .await?;
     Ok(web::Json(view))
@@ -685,7 +780,7 @@ pub async fn add_members(
                 &audience,
             )
             .await?;
-            channel_view(c, a).await
+            channel_view(c, auth.user_id, a).await
         })
         .await?;
     Ok(web::Json(view))

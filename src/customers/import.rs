@@ -664,7 +664,11 @@ pub async fn upload(
         "text/csv" | "application/csv" => "csv",
         "application/json" => "json",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "xlsx",
-        _ => return Err(ApiError::UnsupportedMediaType),
+        _ => {
+            return Err(ApiError::UnsupportedMediaType(
+                "Send a CSV, XLSX or JSON file.",
+            ));
+        }
     };
     let mut bytes = Vec::new();
     while let Some(chunk) = payload.next().await {

@@ -663,7 +663,9 @@ pub async fn upload_photo(
         .unwrap_or("")
         .to_lowercase();
     if !matches!(declared.as_str(), "image/jpeg" | "image/png" | "image/webp") {
-        return Err(ApiError::UnsupportedMediaType);
+        return Err(ApiError::UnsupportedMediaType(
+            "Send a JPEG, PNG or WebP image.",
+        ));
     }
     let mut bytes = Vec::new();
     while let Some(chunk) = payload.next().await {

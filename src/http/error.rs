@@ -69,7 +69,8 @@ pub enum ApiError {
     #[error("payload too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
-    UnsupportedMediaType,
+    /// The body's content type is not accepted; says which are.
+    UnsupportedMediaType(&'static str),
     #[error("service unavailable")]
     Unavailable(String),
     #[error("internal error")]
@@ -93,7 +94,9 @@ impl ApiError {
             ApiError::Duplicate { .. } => ("duplicate", "Already exists"),
             ApiError::TooManyRequests { .. } => ("rate-limited", "Too many requests"),
             ApiError::PayloadTooLarge => ("payload-too-large", "Payload too large"),
-            ApiError::UnsupportedMediaType => ("unsupported-media-type", "Unsupported media type"),
+            ApiError::UnsupportedMediaType(_) => {
+                ("unsupported-media-type", "Unsupported media type")
+            }
             ApiError::Unavailable(_) => ("unavailable", "Service unavailable"),
             ApiError::Internal(_) => ("internal", "Internal server error"),
         }
@@ -114,12 +117,13 @@ impl ApiError {
             ApiError::Unauthorized(d) => Some((*d).to_string()),
             ApiError::Forbidden => Some("Your role does not allow this action.".into()),
             ApiError::TooManyRequests { retry_after } => {
-                Some(format!("Too many attempts. Try again in {retry_after} seconds."))
+                Some(format!(
+                "Too many attempts. Try again in {retry_after} second{}.",
+                if *retry_after == 1 { "" } else { "s" }
+            ))
             }
             ApiError::PayloadTooLarge => Some("The request body is too large.".into()),
-            ApiError::UnsupportedMediaType => {
-                Some("Send the request body as application/json.".into())
-            }
+            ApiError::UnsupportedMediaType(accepted) => Some((*accepted).to_string()),
             ApiError::Unavailable(_) => {
                 Some("The service is temporarily unavailable. Try again shortly.".into())
             }
@@ -164,7 +168,7 @@ impl ResponseError for ApiError {
             ApiError::Conflict(_) | ApiError::Duplicate { .. } => StatusCode::CONFLICT,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -41,7 +41,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
         let body = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             if !is_json {
-                return Err(ApiError::UnsupportedMediaType);
+                return Err(ApiError::UnsupportedMediaType(
+                    "Send the request body as application/json.",
+                ));
             }
             if too_long {
                 return Err(ApiError::PayloadTooLarge);

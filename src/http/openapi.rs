@@ -64,7 +64,7 @@ impl Modify for BearerAuth {
         chat::routes::get_channel, chat::routes::update_channel, chat::routes::add_members,
         chat::routes::remove_member, chat::routes::list_messages, chat::routes::send,
         chat::routes::thread, chat::routes::edit, chat::routes::remove, chat::routes::mark_read,
-        chat::routes::search, files::upload, files::download,
+        chat::routes::search, chat::routes::people, files::upload, files::download,
         tickets::create, tickets::list, tickets::get_one, tickets::reply, tickets::set_status,
         tickets::assign, tickets::staff, tickets::list_templates, tickets::create_template,
         tickets::delete_template,

@@ -120,6 +120,23 @@ async fn a_message_reaches_every_member_and_no_one_else() {
         .await;
     assert_eq!(r.status, 201, "{r:?}");
     let dm = id(&r.body);
+    // Both see the new conversation in their lists at once.
+    for ws in [&mut ws_sales, &mut ws_tele] {
+        assert_eq!(next_chat(ws).await["kind"], "channel.created");
+    }
+    // Named after the other person, for each of them.
+    let seen = app
+        .get(&format!("/api/v1/chat/channels/{dm}"), Some(&tele))
+        .await;
+    assert_eq!(
+        seen.body["name"],
+        r.body["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["user_id"] == app.user_id(T::A, Role::SalesRep).to_string())
+            .unwrap()["name"]
+    );
     let again = app
         .post(
             "/api/v1/chat/direct",
@@ -595,6 +612,26 @@ async fn roles_tenants_and_bad_input() {
         .await
         .problem(403);
     app.get("/api/v1/chat/channels", None).await.problem(401);
+    // Everyone in the business can be messaged, across stores and roles.
+    let mgr_token = app.token(T::A, Role::Manager).await;
+    let people = app.get("/api/v1/chat/people", Some(&mgr_token)).await;
+    assert_eq!(people.status, 200, "{people:?}");
+    let ids: Vec<&str> = people
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&app.user_id(T::A, Role::BusinessAdmin).to_string().as_str()));
+    assert!(!ids.contains(&app.user_id(T::B, Role::BusinessAdmin).to_string().as_str()));
+    app.get("/api/v1/chat/people", Some(&pa)).await.problem(403);
+    app.get(
+        &format!("/api/v1/chat/people?q={}", "x".repeat(101)),
+        Some(&mgr_token),
+    )
+    .await
+    .problem(422);
 
     // Store channels: the sales rep sees only their store's; the owner sees both.
     let sales = app.token(T::A, Role::SalesRep).await;

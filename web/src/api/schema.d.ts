@@ -539,6 +539,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/chat/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everyone active in my business, by name (at most 500): chat reaches
+         *     across stores and roles, so this is wider than the user list.
+         */
+        get: operations["chat_people"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/chat/search": {
         parameters: {
             query?: never;
@@ -1442,7 +1462,7 @@ export interface paths {
          *     | `hello` | `v: 1`, `resume_after?: seq`, `topics?: [string]` | must come first; `resume_after` replays everything after that seq; `topics` limits delivery (default: all) |
          *     | `subscribe` | `topics: [string]` | add topics (at most 100 per message) |
          *     | `unsubscribe` | `topics: [string]` | remove topics |
-         *     | `typing` | `topic` | "I am typing here": relayed to the others subscribed to `topic`, never stored |
+         *     | `typing` | `topic` | "I am typing here", never stored, at most one a second per socket. `chat:<channel id>`: relayed on every node to the people who can see that channel (members; everyone of the store for a store channel), checked against the database, whatever they subscribed to. Any other topic: relayed to the others on this node subscribed to it |
          *
          *     ## Server → client
          *
@@ -1467,6 +1487,13 @@ export interface paths {
          *     | `users` | `user.created`, `user.updated` | the user's stores (old and new) and business admins |
          *     | `notifications` | `notification.created` (`{notification, unread_count}`), `notifications.read` (`{unread_count}`) | the one user |
          *     | `presence` | `presence.changed` (`{user_id, status, since}`) | the user's stores and business admins |
+         *     | `chat` | `message.created`, `message.updated` (`{message}`), `message.deleted` (`{message_id, channel_id, parent_id}`), `channel.created`, `channel.updated` (`{channel_id}`), `channel.read` (`{channel_id, message_id}`) | the channel's members (a store channel: its store's people and business admins); `channel.read` only my own sockets |
+         *     | `tickets` | `ticket.created`, `ticket.message`, `ticket.updated` (`{ticket, message}`; never an internal note) | the ticket's creator and business admins |
+         *     | `announcements` | `announcement.published`, `announcement.withdrawn`, `announcement.expired` (`{announcement, platform}`), `announcement.acked` (`{announcement_id, user_id}`) | whom the announcement addresses (every tenant for a platform one); `acked` the author and the acknowledger |
+         *     | `escalations` | `escalation.created`, `escalation.updated` (`{escalation}`) | its creator and assignee, the store's managers, business admins |
+         *     | `feedback` | `feedback.received` (`{feedback_id}`) | the store's managers and business admins |
+         *
+         *     (Telecalling topics are listed in [`telecalling.md`](telecalling.md).)
          *
          *     When a user's role or stores change, their sockets are closed with 4000 so
          *     they resume under the new audience.
@@ -2501,6 +2528,14 @@ export interface components {
             archived?: boolean | null;
             description?: string | null;
             name?: string | null;
+        };
+        /** @description Someone to message or mention. */
+        Colleague: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            role: string;
+            store_ids: string[];
         };
         /** @description `field op value`, e.g. `{"field": "tier", "op": "eq", "value": "vip"}`. */
         Condition: {
@@ -6198,6 +6233,44 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    chat_people: {
+        parameters: {
+            query?: {
+                /** @description Name contains this. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Colleague"][];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
