@@ -207,8 +207,9 @@ pub async fn list(
     auth: Auth,
     filter: web::Query<AnnouncementFilter>,
 ) -> Result<web::Json<Vec<AnnouncementView>>, ApiError> {
-    let manage = filter.manage == Some(true);
-    if manage || auth.role == Role::PlatformAdmin {
+    // Platform staff read no business's announcements: they see their own.
+    let manage = filter.manage == Some(true) || auth.role == Role::PlatformAdmin;
+    if manage {
         auth.require(Permission::AnnouncementsPublish)?;
     }
     let now = Utc::now();

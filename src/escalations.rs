@@ -115,9 +115,12 @@ pub struct EscalationItem {
     pub resolved_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
     pub created_by: Uuid,
+    pub created_by_name: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
+
+diesel::alias!(users as raiser: RaiserAlias);
 
 macro_rules! escalation_select {
     () => {
@@ -125,6 +128,7 @@ macro_rules! escalation_select {
             .inner_join(customers::table.on(customers::id.eq(escalations::customer_id)))
             .inner_join(stores::table.on(stores::id.eq(escalations::store_id)))
             .left_join(users::table.on(users::id.nullable().eq(escalations::assigned_to)))
+            .inner_join(raiser.on(raiser.field(users::id).eq(escalations::created_by)))
             .select((
                 escalations::id,
                 escalations::customer_id,
@@ -145,6 +149,7 @@ macro_rules! escalation_select {
                 escalations::resolved_at,
                 escalations::closed_at,
                 escalations::created_by,
+                raiser.field(users::name),
                 escalations::created_at,
                 escalations::updated_at,
             ))

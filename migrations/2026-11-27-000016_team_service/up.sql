@@ -108,11 +108,16 @@ CREATE TABLE announcement_acks (
   PRIMARY KEY (announcement_id, user_id)
 );
 
--- Support tickets from a tenant to the platform, numbered per UTC day.
+-- Support tickets from a tenant to the platform, numbered per UTC day. The
+-- counter holds no tenant data (a day and a count); it is written only
+-- through karat_ticket_number().
 CREATE TABLE ticket_days (
   day date PRIMARY KEY,
   n integer NOT NULL
 );
+ALTER TABLE ticket_days ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ticket_days FORCE ROW LEVEL SECURITY;
+CREATE POLICY ticket_days_counter ON ticket_days USING (true) WITH CHECK (true);
 CREATE FUNCTION karat_ticket_number() RETURNS text
   LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public AS $$
   INSERT INTO ticket_days AS d (day, n) VALUES ((now() AT TIME ZONE 'UTC')::date, 1)

@@ -292,11 +292,11 @@ async fn typing_is_relayed_but_never_stored() {
     let (mut a, _) = join(&app, T::A, Role::SalesRep, None).await;
     let (mut b, _) = join(&app, T::A, Role::Manager, None).await;
     for ws in [&mut a, &mut b] {
-        send(ws, json!({"type": "subscribe", "topics": ["chat:floor"]})).await;
+        send(ws, json!({"type": "subscribe", "topics": ["huddle:floor"]})).await;
         assert_eq!(next(ws).await["type"], "ack");
     }
     let events_before = app.count("events WHERE topic <> 'presence'").await;
-    send(&mut a, json!({"type": "typing", "topic": "chat:floor"})).await;
+    send(&mut a, json!({"type": "typing", "topic": "huddle:floor"})).await;
     let t = next(&mut b).await;
     assert_eq!(t["type"], "typing");
     assert_eq!(t["user_id"], app.user_id(T::A, Role::SalesRep).to_string());

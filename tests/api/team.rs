@@ -211,6 +211,23 @@ async fn announcements_reach_their_audience_live_and_track_acknowledgements() {
 
     // A platform-wide announcement reaches every business.
     let pa = app.token(T::A, Role::PlatformAdmin).await;
+    // Platform staff never read a business's announcements.
+    let r = app
+        .post(
+            "/api/v1/announcements",
+            Some(&owner),
+            json!({"title": "Team lunch", "body": "Friday."}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+    until(&app, &owner, "/api/v1/announcements", |l| {
+        l.as_array()
+            .is_some_and(|a| a.iter().any(|x| x["title"] == "Team lunch"))
+    })
+    .await;
+    let seen = app.get("/api/v1/announcements", Some(&pa)).await;
+    assert_eq!(seen.status, 200, "{seen:?}");
+    assert!(seen.body.as_array().unwrap().is_empty(), "{:?}", seen.body);
     let r = app
         .post(
             "/api/v1/announcements",
@@ -221,7 +238,10 @@ async fn announcements_reach_their_audience_live_and_track_acknowledgements() {
     assert_eq!(r.status, 201, "{r:?}");
     let e = event(&mut ws_other, "announcements").await;
     assert_eq!(e["payload"]["platform"], true);
-    let e = event(&mut ws_tele, "announcements").await;
+    let mut e = event(&mut ws_tele, "announcements").await;
+    while e["payload"]["announcement"]["title"] == "Team lunch" {
+        e = event(&mut ws_tele, "announcements").await;
+    }
     assert_eq!(e["payload"]["announcement"]["title"], "Maintenance tonight");
     let l = until(&app, &other, "/api/v1/announcements", |b| {
         b.as_array().is_some_and(|a| !a.is_empty())
@@ -368,6 +388,7 @@ async fn escalations_follow_their_machine_climb_past_the_sla_and_ask_for_feedbac
         r.body["escalation"]["assigned_to"],
         app.user_id(T::A, Role::SalesRep).to_string()
     );
+    assert_eq!(r.body["escalation"]["created_by_name"], "sales_rep alpha");
     assert_eq!(
         r.body["escalation"]["store_id"],
         app.a.stores[0].to_string()

@@ -2800,6 +2800,7 @@ export interface components {
             created_at: string;
             /** Format: uuid */
             created_by: string;
+            created_by_name: string;
             /** Format: uuid */
             customer_id: string;
             customer_name: string;
@@ -3540,6 +3541,7 @@ export interface components {
                 created_at: string;
                 /** Format: uuid */
                 created_by: string;
+                created_by_name: string;
                 /** Format: uuid */
                 customer_id: string;
                 customer_name: string;
