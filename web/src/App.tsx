@@ -1,7 +1,16 @@
 import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router';
 import { RequireAuth, RequirePermission, Splash } from './auth/guards';
-import { PERMISSIONS, canImportExport, canReadAccessLog, canSeeTransfers, canWorkConsole } from './lib/nav';
+import {
+  PERMISSIONS,
+  canGiveFeedback,
+  canImportExport,
+  canPublishAnnouncements,
+  canReadAccessLog,
+  canSeeTickets,
+  canSeeTransfers,
+  canWorkConsole,
+} from './lib/nav';
 
 // Every page is its own chunk: the first load carries only the shell it needs.
 const AppShell = lazy(() => import('./components/AppShell').then((m) => ({ default: m.AppShell })));
@@ -38,6 +47,19 @@ const LeadsPage = lazy(() => import('./pages/telecalling/LeadsPage'));
 const LeadPage = lazy(() => import('./pages/telecalling/LeadPage'));
 const TelecallingSettingsPage = lazy(() => import('./pages/telecalling/TelecallingSettingsPage'));
 const ReportsPage = lazy(() => import('./pages/telecalling/ReportsPage'));
+const ChatPage = lazy(() => import('./pages/chat/ChatPage'));
+const TicketsPage = lazy(() => import('./pages/tickets/TicketsPage'));
+const TicketPage = lazy(() => import('./pages/tickets/TicketPage'));
+const NewTicketPage = lazy(() => import('./pages/tickets/NewTicketPage'));
+const TicketTemplatesPage = lazy(() => import('./pages/tickets/TemplatesPage'));
+const AnnouncementsPage = lazy(() => import('./pages/announcements/AnnouncementsPage'));
+const AnnouncementPage = lazy(() => import('./pages/announcements/AnnouncementPage'));
+const NewAnnouncementPage = lazy(() => import('./pages/announcements/NewAnnouncementPage'));
+const EscalationsPage = lazy(() => import('./pages/escalations/EscalationsPage'));
+const EscalationPage = lazy(() => import('./pages/escalations/EscalationPage'));
+const NewEscalationPage = lazy(() => import('./pages/escalations/NewEscalationPage'));
+const FeedbackPage = lazy(() => import('./pages/feedback/FeedbackPage'));
+const SurveyPage = lazy(() => import('./pages/feedback/SurveyPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 const canSeeStores = (p: readonly string[]) => p.includes(PERMISSIONS.storesRead) || p.includes(PERMISSIONS.storesManage);
@@ -49,6 +71,8 @@ export function App() {
         <Route path="/login" element={<LoginPage />} />
         <Route path="/forgot-password" element={<ForgotPasswordPage />} />
         <Route path="/reset-password" element={<ResetPasswordPage />} />
+        {/* A customer's survey: no sign-in, outside the app shell. */}
+        <Route path="/survey/:token" element={<SurveyPage />} />
         <Route
           element={
             <RequireAuth>
@@ -222,6 +246,14 @@ export function App() {
             }
           />
           <Route
+            path="chat/:channelId?"
+            element={
+              <RequirePermission permission={PERMISSIONS.chatUse}>
+                <ChatPage />
+              </RequirePermission>
+            }
+          />
+          <Route
             path="admin/access-log"
             element={
               <RequirePermission permission={canReadAccessLog}>
@@ -258,6 +290,80 @@ export function App() {
             element={
               <RequirePermission permission={PERMISSIONS.tenantsManage}>
                 <TenantDetailPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="tickets"
+            element={
+              <RequirePermission permission={canSeeTickets}>
+                <TicketsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="tickets/new"
+            element={
+              <RequirePermission permission={PERMISSIONS.ticketsCreate}>
+                <NewTicketPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="tickets/templates"
+            element={
+              <RequirePermission permission={PERMISSIONS.ticketsManageAll}>
+                <TicketTemplatesPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="tickets/:id"
+            element={
+              <RequirePermission permission={canSeeTickets}>
+                <TicketPage />
+              </RequirePermission>
+            }
+          />
+          <Route path="announcements" element={<AnnouncementsPage />} />
+          <Route
+            path="announcements/new"
+            element={
+              <RequirePermission permission={canPublishAnnouncements}>
+                <NewAnnouncementPage />
+              </RequirePermission>
+            }
+          />
+          <Route path="announcements/:id" element={<AnnouncementPage />} />
+          <Route
+            path="escalations"
+            element={
+              <RequirePermission permission={PERMISSIONS.escalationsManage}>
+                <EscalationsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="escalations/new"
+            element={
+              <RequirePermission permission={PERMISSIONS.escalationsManage}>
+                <NewEscalationPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="escalations/:id"
+            element={
+              <RequirePermission permission={PERMISSIONS.escalationsManage}>
+                <EscalationPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="feedback"
+            element={
+              <RequirePermission permission={canGiveFeedback}>
+                <FeedbackPage />
               </RequirePermission>
             }
           />

@@ -284,6 +284,17 @@ describe('files', () => {
     expect((init.headers as Record<string, string>).Authorization).toBe('Bearer A');
   });
 
+  it('sends extra headers (an Idempotency-Key) with a JSON body', async () => {
+    const fetchFn = vi.fn().mockResolvedValueOnce(json(201, { id: 'm1' }));
+    const client = signedIn(fetchFn);
+    await client.request('/chat/channels/c1/messages', { method: 'POST', body: { body: 'hi' }, headers: { 'Idempotency-Key': 'k1' } });
+    const [, init] = fetchFn.mock.calls[0] as [string, RequestInit];
+    const headers = init.headers as Record<string, string>;
+    expect(headers['Idempotency-Key']).toBe('k1');
+    expect(headers['Content-Type']).toBe('application/json');
+    expect(headers.Authorization).toBe('Bearer A');
+  });
+
   it('downloads a file with the bearer token, refreshing once on 401, with the server’s file name', async () => {
     const { client, server } = setup();
     await client.login('a', 'b');

@@ -15,6 +15,8 @@ export interface RequestOptions {
   /** The Content-Type of a raw body (an uploaded file); without it the body is JSON. */
   contentType?: string;
   query?: Record<string, QueryValue>;
+  /** Extra request headers (e.g. Idempotency-Key). */
+  headers?: Record<string, string>;
   /** Send the bearer token and refresh on 401 (default true). */
   auth?: boolean;
   signal?: AbortSignal;
@@ -219,7 +221,7 @@ export class ApiClient {
   }
 
   private async send(path: string, opts: RequestOptions, token: string | null): Promise<Response> {
-    const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+    const headers: Record<string, string> = { ...opts.headers, Accept: 'application/json, application/problem+json' };
     const raw = opts.contentType !== undefined;
     if (opts.body !== undefined) headers['Content-Type'] = raw ? (opts.contentType as string) : 'application/json';
     if (token) headers.Authorization = `Bearer ${token}`;

@@ -1,7 +1,7 @@
 import { Suspense, useEffect, useRef } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { useMe } from '../auth/useAuth';
-import { navFor } from '../lib/nav';
+import { PATHS, navFor } from '../lib/nav';
 import { RealtimeProvider } from '../realtime/RealtimeProvider';
 import { ConnectionIndicator } from '../realtime/ConnectionIndicator';
 import { PresenceProvider } from '../presence/PresenceProvider';
@@ -12,6 +12,8 @@ import { Logo } from './Logo';
 import { UserMenu } from './UserMenu';
 import { PushProvider } from '../pwa/PushProvider';
 import { PushBanner } from '../pwa/PushBanner';
+import { AnnouncementBanner } from '../pages/announcements/Banner';
+import { ChatNavCount } from '../pages/chat/NavCount';
 
 export function AppShell() {
   const me = useMe();
@@ -76,12 +78,15 @@ function Shell() {
               <NavLink to={item.to} end={item.to === '/'} className="navlink">
                 <Icon name={item.icon} size={22} />
                 <span>{item.label}</span>
+                {item.to === PATHS.chat ? <ChatNavCount /> : null}
               </NavLink>
             </li>
           ))}
         </ul>
       </nav>
       <main id="main" ref={mainRef} tabIndex={-1} className="content">
+        {/* Live pinned or urgent announcements: above the page, never over it. */}
+        <AnnouncementBanner />
         <PushBanner />
         <Suspense fallback={<Loading />}>
           <Outlet />

@@ -27,7 +27,8 @@ export type IconName =
   | 'camera'
   | 'file'
   | 'clock'
-  | 'hang-up';
+  | 'hang-up'
+  | 'send';
 
 // 24×24 stroke icons (outline style), drawn by hand for this app.
 const PATHS: Record<IconName, string> = {
@@ -69,9 +70,16 @@ const PATHS: Record<IconName, string> = {
   console: 'M4 14v-2a8 8 0 0 1 16 0v2M4 14h3v6H5a1 1 0 0 1-1-1zM20 14h-3v6h2a1 1 0 0 0 1-1zM17 20c0 1.1-1.8 2-4 2h-1',
   wallboard: 'M3 4h18v12H3zM8 20h8M12 16v4M7 12v-2M11 12V8M15 12V9',
   leads: 'M3 4h18l-7 8.5V18l-4 2v-7.5z',
+  chat: 'M4 5h16v11H9l-5 4zM8 9h8M8 12.5h5',
+  send: 'M21 3 3 10.5l7 3 3 7.5zM21 3 10 13.5',
+  support:
+    'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 16a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM5.6 5.6l3.6 3.6M14.8 14.8l3.6 3.6M18.4 5.6l-3.6 3.6M9.2 14.8l-3.6 3.6',
   transfers: 'M4 8h13M13 4l4 4-4 4M20 16H7M11 12l-4 4 4 4',
   clock: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 7v5l3 2',
   'hang-up': 'M3 14.5c5-5 13-5 18 0l-1.8 2.7-3.7-1.3.2-2.4a11 11 0 0 0-7.4 0l.2 2.4-3.7 1.3z',
+  announcements: 'M3 10v4h3l8 5V5L6 10zM6 14l1.5 6h3L9 15.5M17.5 9a4 4 0 0 1 0 6M20 6.5a7.5 7.5 0 0 1 0 11',
+  escalations: 'M5 21V4M5 4h11l-2 4 2 4H5M12 17l3-3 3 3M15 14v7',
+  feedback: 'M12 3.5l2.6 5.3 5.9.9-4.3 4.1 1 5.8L12 16.9l-5.2 2.7 1-5.8-4.3-4.1 5.9-.9z',
 };
 
 export function Icon({ name, size = 22, className }: { name: IconName; size?: number; className?: string }) {

@@ -10,6 +10,7 @@ import { usePresence } from '../presence/context';
 import { CHOICE_HINTS, CHOOSABLE, PRESENCE_LABELS } from '../presence/status';
 import { useUnreadCount } from '../notifications/hooks';
 import { initials } from '../lib/names';
+import { PATHS, PERMISSIONS, canReadFeedback } from '../lib/nav';
 import { Icon } from './Icon';
 
 export function UserMenu() {
@@ -104,6 +105,26 @@ export function UserMenu() {
             <li>
               <Link to="/account/notifications" onClick={close}>
                 <Icon name="bell" size={20} /> Notification settings
+              </Link>
+            </li>
+          ) : null}
+          {me.permissions.includes(PERMISSIONS.ticketsCreate) ? (
+            <li>
+              <Link to={PATHS.tickets} onClick={close}>
+                <Icon name="support" size={20} /> Help and support
+              </Link>
+            </li>
+          ) : null}
+          {/* Off a full phone bar, so here too. */}
+          <li>
+            <Link to={PATHS.announcements} onClick={close}>
+              <Icon name="announcements" size={20} /> Announcements
+            </Link>
+          </li>
+          {me.tenant ? (
+            <li>
+              <Link to={PATHS.feedback} onClick={close}>
+                <Icon name="feedback" size={20} /> {canReadFeedback(me.permissions, me.user.role) ? 'Feedback' : 'Give team feedback'}
               </Link>
             </li>
           ) : null}

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../api/types';
-import { PHONE_NAV_MAX, canImportExport, canReadAccessLog, canSeeTransfers, canVisit, canWorkConsole, navFor } from './nav';
+import {
+  PHONE_NAV_MAX,
+  canGiveFeedback,
+  canImportExport,
+  canPublishAnnouncements,
+  canReadAccessLog,
+  canReadFeedback,
+  canSeeTickets,
+  canSeeTransfers,
+  canVisit,
+  canWorkConsole,
+  navFor,
+} from './nav';
 import { creatableRoles } from './roles';
 
 const ALL = [
@@ -17,32 +29,48 @@ const ALL = [
   'campaigns.manage',
   'calls.work',
   'leads.assign',
+  'chat.use',
 ];
 const labels = (role: Role, perms: string[] = ALL) => navFor(role, perms).map((i) => i.label);
 
 describe('navFor', () => {
   it('gives each role its own navigation', () => {
-    expect(labels('platform_admin')).toEqual(['Home', 'Tenants', 'Audit log', 'Account']);
+    expect(labels('platform_admin')).toEqual(['Home', 'Tenants', 'Announcements', 'Audit log', 'Account']);
     expect(labels('business_admin')).toEqual([
       'Home',
       'Customers',
       'Segments',
       'Wallboard',
       'Leads',
+      'Chat',
+      'Feedback',
+      'Announcements',
       'Stores',
       'Users',
       'Audit log',
       'Access log',
       'Account',
     ]);
-    expect(labels('manager')).toEqual(['Home', 'Customers', 'Wallboard', 'Leads', 'My stores', 'Team', 'Audit log', 'Account']);
-    expect(labels('sales_rep')).toEqual(['Home', 'Customers', 'Log a visit', 'Transfers', 'My stores', 'Account']);
-    expect(labels('telecaller')).toEqual(['Home', 'Console', 'Customers', 'Transfers', 'My stores', 'Account']);
-    expect(labels('marketing')).toEqual(['Home', 'Segments', 'My stores', 'Account']);
+    expect(labels('manager')).toEqual([
+      'Home',
+      'Customers',
+      'Wallboard',
+      'Leads',
+      'Chat',
+      'Feedback',
+      'Announcements',
+      'My stores',
+      'Team',
+      'Audit log',
+      'Account',
+    ]);
+    expect(labels('sales_rep')).toEqual(['Home', 'Customers', 'Log a visit', 'Transfers', 'Chat', 'Announcements', 'My stores', 'Account']);
+    expect(labels('telecaller')).toEqual(['Home', 'Console', 'Customers', 'Transfers', 'Chat', 'Announcements', 'My stores', 'Account']);
+    expect(labels('marketing')).toEqual(['Home', 'Segments', 'Chat', 'Announcements', 'My stores', 'Account']);
   });
 
   it('hides admin items whose permission is missing', () => {
-    expect(labels('business_admin', ['stores.read'])).toEqual(['Home', 'Stores', 'Account']);
+    expect(labels('business_admin', ['stores.read'])).toEqual(['Home', 'Announcements', 'Stores', 'Account']);
     // Marketing and platform staff have no customers.read: no Customers item.
     expect(
       labels(
@@ -50,13 +78,21 @@ describe('navFor', () => {
         ALL.filter((p) => p !== 'customers.read'),
       ),
     ).not.toContain('Customers');
-    expect(labels('sales_rep', ['customers.read', 'stores.read'])).toEqual(['Home', 'Customers', 'Transfers', 'My stores', 'Account']);
-    expect(labels('manager', ['stores.read', 'users.manage'])).toEqual(['Home', 'My stores', 'Team', 'Account']);
+    expect(labels('sales_rep', ['customers.read', 'stores.read'])).toEqual([
+      'Home',
+      'Customers',
+      'Transfers',
+      'Announcements',
+      'My stores',
+      'Account',
+    ]);
+    expect(labels('manager', ['stores.read', 'users.manage'])).toEqual(['Home', 'Announcements', 'My stores', 'Team', 'Account']);
     // The telecalling screens follow their permissions.
-    expect(labels('telecaller', ['customers.read', 'stores.read'])).toEqual(['Home', 'Customers', 'My stores', 'Account']);
-    expect(labels('manager', ['leads.assign'])).toEqual(['Home', 'Wallboard', 'Leads', 'Account']);
-    expect(labels('telecaller', [])).toEqual(['Home', 'Account']);
-    expect(labels('platform_admin', [])).toEqual(['Home', 'Account']);
+    expect(labels('telecaller', ['customers.read', 'stores.read'])).toEqual(['Home', 'Customers', 'Announcements', 'My stores', 'Account']);
+    expect(labels('manager', ['leads.assign'])).toEqual(['Home', 'Wallboard', 'Leads', 'Announcements', 'Account']);
+    // Announcements are for everyone signed in.
+    expect(labels('telecaller', [])).toEqual(['Home', 'Announcements', 'Account']);
+    expect(labels('platform_admin', [])).toEqual(['Home', 'Announcements', 'Account']);
   });
 
   it('never gives staff roles admin items, even with stray permissions', () => {
@@ -76,13 +112,15 @@ describe('navFor', () => {
       navFor(role, ALL)
         .filter((i) => i.onPhone)
         .map((i) => i.label);
-    // Stores is on the home page and Leads on the wallboard: the wallboard gets the slot.
-    expect(phone('business_admin')).toEqual(['Home', 'Customers', 'Wallboard', 'Users', 'Audit log']);
-    expect(phone('manager')).toEqual(['Home', 'Customers', 'Wallboard', 'Team', 'Audit log']);
-    expect(phone('sales_rep')).toEqual(['Home', 'Customers', 'Log a visit', 'Transfers', 'My stores']);
-    expect(phone('telecaller')).toEqual(['Home', 'Console', 'Customers', 'Transfers', 'My stores']);
-    // Marketing's bar has room for Segments; a business admin reaches it from the customer list.
-    expect(phone('marketing')).toEqual(['Home', 'Segments', 'My stores', 'Account']);
+    // Stores and the audit log are on the home page and Leads on the wallboard: the wallboard and chat get the slots.
+    expect(phone('business_admin')).toEqual(['Home', 'Customers', 'Wallboard', 'Chat', 'Users']);
+    expect(phone('manager')).toEqual(['Home', 'Customers', 'Wallboard', 'Chat', 'Team']);
+    expect(phone('sales_rep')).toEqual(['Home', 'Customers', 'Log a visit', 'Transfers', 'Chat']);
+    expect(phone('telecaller')).toEqual(['Home', 'Console', 'Customers', 'Transfers', 'Chat']);
+    // Marketing's bar has room for Segments and announcements (Account is in the account menu); a business admin
+    // reaches Segments from the customer list.
+    expect(phone('marketing')).toEqual(['Home', 'Segments', 'Chat', 'Announcements', 'My stores']);
+    expect(phone('platform_admin')).toEqual(['Home', 'Tenants', 'Announcements', 'Audit log', 'Account']);
   });
 
   it('shows Segments only with campaigns.manage (managers have none)', () => {
@@ -132,6 +170,102 @@ describe('telecalling screens', () => {
     expect(canVisit('/wallboard', 'business_admin', ALL)).toBe(true);
     expect(canVisit('/wallboard', 'telecaller', ALL)).toBe(false);
     expect(canVisit('/leads', 'sales_rep', ALL)).toBe(false);
+  });
+});
+
+describe('chat', () => {
+  it('is in every tenant role’s navigation and phone bar with chat.use, never for platform staff', () => {
+    for (const role of ['business_admin', 'manager', 'sales_rep', 'telecaller', 'marketing'] as Role[]) {
+      expect(navFor(role, ALL).find((i) => i.label === 'Chat')).toMatchObject({ to: '/chat', onPhone: true });
+      expect(canVisit('/chat/0190a4d2-0000-7000-8000-000000000000', role, ALL)).toBe(true);
+      expect(
+        labels(
+          role,
+          ALL.filter((p) => p !== 'chat.use'),
+        ),
+      ).not.toContain('Chat');
+    }
+    expect(labels('platform_admin')).not.toContain('Chat');
+  });
+});
+
+describe('support tickets', () => {
+  const TENANT = [...ALL, 'tickets.create'];
+  const PLATFORM = ['tenants.manage', 'audit.read', 'tickets.manage_all'];
+
+  it('gives business admins and managers "Support", off a full phone bar (it is in the account menu)', () => {
+    for (const role of ['business_admin', 'manager'] as Role[]) {
+      const item = navFor(role, TENANT).find((i) => i.label === 'Support');
+      expect(item).toMatchObject({ to: '/tickets', onPhone: false });
+      expect(navFor(role, TENANT).filter((i) => i.onPhone).length).toBeLessThanOrEqual(PHONE_NAV_MAX);
+      expect(canVisit('/tickets/new', role, TENANT)).toBe(true);
+    }
+    // Without the permission (and for staff roles) there is no Support item.
+    expect(labels('manager')).not.toContain('Support');
+    expect(labels('sales_rep', TENANT)).not.toContain('Support');
+  });
+
+  it('gives platform staff "Tickets" on the phone bar too', () => {
+    expect(labels('platform_admin', PLATFORM)).toEqual(['Home', 'Tenants', 'Tickets', 'Announcements', 'Audit log', 'Account']);
+    expect(navFor('platform_admin', PLATFORM).find((i) => i.label === 'Tickets')).toMatchObject({ to: '/tickets', onPhone: true });
+    expect(canVisit('/tickets/templates', 'platform_admin', PLATFORM)).toBe(true);
+  });
+
+  it('lets those who raise or answer tickets open them', () => {
+    expect(canSeeTickets(['tickets.create'])).toBe(true);
+    expect(canSeeTickets(['tickets.manage_all'])).toBe(true);
+    expect(canSeeTickets(ALL)).toBe(false);
+  });
+});
+
+describe('announcements, escalations and feedback', () => {
+  const TENANT = [...ALL, 'escalations.manage', 'announcements.publish'];
+
+  it('gives everyone signed in "Announcements", off a full phone bar (urgent ones show as a banner)', () => {
+    for (const role of ['platform_admin', 'business_admin', 'manager', 'sales_rep', 'telecaller', 'marketing'] as Role[]) {
+      expect(navFor(role, []).find((i) => i.label === 'Announcements')).toMatchObject({ to: '/announcements' });
+      expect(canVisit('/announcements/0190a4d2-0000-7000-8000-000000000000', role, [])).toBe(true);
+    }
+    // Full bars keep their items: announcements give way.
+    expect(
+      navFor('telecaller', TENANT)
+        .filter((i) => i.onPhone)
+        .map((i) => i.label),
+    ).toEqual(['Home', 'Console', 'Customers', 'Transfers', 'Chat']);
+    expect(
+      navFor('sales_rep', TENANT)
+        .filter((i) => i.onPhone)
+        .map((i) => i.label),
+    ).toEqual(['Home', 'Customers', 'Log a visit', 'Transfers', 'Chat']);
+  });
+
+  it('shows Escalations with escalations.manage (business admins, managers, sales reps, telecallers)', () => {
+    for (const role of ['business_admin', 'manager', 'sales_rep', 'telecaller'] as Role[]) {
+      expect(navFor(role, TENANT).find((i) => i.label === 'Escalations')).toMatchObject({ to: '/escalations', onPhone: false });
+      expect(canVisit('/escalations/new', role, TENANT)).toBe(true);
+      expect(labels(role)).not.toContain('Escalations');
+    }
+    expect(labels('marketing', TENANT)).not.toContain('Escalations');
+    expect(labels('platform_admin', TENANT)).not.toContain('Escalations');
+    expect(labels('business_admin', TENANT).slice(5, 9)).toEqual(['Chat', 'Escalations', 'Feedback', 'Announcements']);
+  });
+
+  it('shows Feedback to the audit-reading roles of a business; anyone in a business gives team feedback', () => {
+    expect(labels('manager', TENANT)).toContain('Feedback');
+    expect(labels('manager', ['stores.read'])).not.toContain('Feedback');
+    expect(labels('platform_admin', TENANT)).not.toContain('Feedback');
+    expect(labels('sales_rep', TENANT)).not.toContain('Feedback');
+    expect(canReadFeedback(['audit.read'], 'business_admin')).toBe(true);
+    expect(canReadFeedback(['audit.read'], 'manager')).toBe(true);
+    expect(canReadFeedback(['audit.read'], 'platform_admin')).toBe(false);
+    expect(canReadFeedback(['customers.read'], 'sales_rep')).toBe(false);
+    expect(canGiveFeedback([], 'telecaller')).toBe(true);
+    expect(canGiveFeedback(['audit.read'], 'platform_admin')).toBe(false);
+  });
+
+  it('lets publishers publish', () => {
+    expect(canPublishAnnouncements(['announcements.publish'])).toBe(true);
+    expect(canPublishAnnouncements(ALL)).toBe(false);
   });
 });
 

@@ -15,6 +15,11 @@ export const PERMISSIONS = {
   campaignsManage: 'campaigns.manage',
   callsWork: 'calls.work',
   leadsAssign: 'leads.assign',
+  ticketsCreate: 'tickets.create',
+  ticketsManageAll: 'tickets.manage_all',
+  chatUse: 'chat.use',
+  announcementsPublish: 'announcements.publish',
+  escalationsManage: 'escalations.manage',
 } as const;
 
 export type Permission = (typeof PERMISSIONS)[keyof typeof PERMISSIONS];
@@ -33,7 +38,12 @@ export type IconName =
   | 'console'
   | 'transfers'
   | 'wallboard'
-  | 'leads';
+  | 'leads'
+  | 'support'
+  | 'chat'
+  | 'announcements'
+  | 'escalations'
+  | 'feedback';
 
 export interface NavItem {
   to: string;
@@ -74,6 +84,15 @@ export const PATHS = {
   leads: '/leads',
   telecallingSettings: '/telecalling/settings',
   telecallingReports: '/telecalling/reports',
+  chat: '/chat',
+  tickets: '/tickets',
+  newTicket: '/tickets/new',
+  ticketTemplates: '/tickets/templates',
+  announcements: '/announcements',
+  newAnnouncement: '/announcements/new',
+  escalations: '/escalations',
+  newEscalation: '/escalations/new',
+  feedback: '/feedback',
   account: '/account',
   sessions: '/account/sessions',
   notifications: '/notifications',
@@ -88,13 +107,46 @@ const SEGMENTS: NavItem = { to: PATHS.segments, label: 'Segments', icon: 'segmen
 const CONSOLE: NavItem = { to: PATHS.console, label: 'Console', icon: 'console', permission: PERMISSIONS.callsWork };
 const TRANSFERS: NavItem = { to: PATHS.transfers, label: 'Transfers', icon: 'transfers' };
 const WALLBOARD: NavItem = { to: PATHS.wallboard, label: 'Wallboard', icon: 'wallboard', permission: PERMISSIONS.leadsAssign };
+// Raising tickets with Karat support; also in the account menu, so it can stay off a full phone bar.
+const SUPPORT: NavItem = {
+  to: PATHS.tickets,
+  label: 'Support',
+  icon: 'support',
+  permission: PERMISSIONS.ticketsCreate,
+  optionalOnPhone: true,
+};
 // Also linked from the wallboard, so it can stay off a full phone bar.
 const LEADS: NavItem = { to: PATHS.leads, label: 'Leads', icon: 'leads', permission: PERMISSIONS.leadsAssign, optionalOnPhone: true };
+// Team chat: every tenant role, and always on the phone's bar.
+const CHAT: NavItem = { to: PATHS.chat, label: 'Chat', icon: 'chat', permission: PERMISSIONS.chatUse };
+// Announcements: everyone signed in. Urgent and pinned ones also show as a banner, so it can stay off a full phone bar.
+const ANNOUNCEMENTS: NavItem = { to: PATHS.announcements, label: 'Announcements', icon: 'announcements', optionalOnPhone: true };
+// Customers' problems; the ones handed to someone also arrive as notifications.
+const ESCALATIONS: NavItem = {
+  to: PATHS.escalations,
+  label: 'Escalations',
+  icon: 'escalations',
+  permission: PERMISSIONS.escalationsManage,
+  optionalOnPhone: true,
+};
+// Survey results and team feedback (business admins and managers: the audit-reading roles of a business).
+const FEEDBACK: NavItem = {
+  to: PATHS.feedback,
+  label: 'Feedback',
+  icon: 'feedback',
+  permission: PERMISSIONS.auditRead,
+  optionalOnPhone: true,
+};
+// Also on the home page (recent activity), so it can stay off a full phone bar.
+const AUDIT_LOG: NavItem = { to: PATHS.audit, label: 'Audit log', icon: 'audit', permission: PERMISSIONS.auditRead, optionalOnPhone: true };
 
 const BY_ROLE: Record<Role, NavItem[]> = {
   platform_admin: [
     HOME,
     { to: PATHS.tenants, label: 'Tenants', icon: 'tenants', permission: PERMISSIONS.tenantsManage },
+    { to: PATHS.tickets, label: 'Tickets', icon: 'support', permission: PERMISSIONS.ticketsManageAll },
+    // Platform-wide announcements.
+    ANNOUNCEMENTS,
     { to: PATHS.audit, label: 'Audit log', icon: 'audit', permission: PERMISSIONS.auditRead },
     ACCOUNT,
   ],
@@ -105,12 +157,17 @@ const BY_ROLE: Record<Role, NavItem[]> = {
     { ...SEGMENTS, optionalOnPhone: true },
     WALLBOARD,
     LEADS,
+    CHAT,
+    ESCALATIONS,
+    FEEDBACK,
+    ANNOUNCEMENTS,
     // Also on the home page, so it can stay off a full phone bar.
     { to: PATHS.stores, label: 'Stores', icon: 'store', permission: PERMISSIONS.storesRead, optionalOnPhone: true },
     { to: PATHS.users, label: 'Users', icon: 'users', permission: PERMISSIONS.usersManage },
-    { to: PATHS.audit, label: 'Audit log', icon: 'audit', permission: PERMISSIONS.auditRead },
+    AUDIT_LOG,
     // Only business admins: a manager's audit.read is store-scoped and the access log is tenant-wide.
     { to: PATHS.accessLog, label: 'Access log', icon: 'access', permission: PERMISSIONS.auditRead, optionalOnPhone: true },
+    SUPPORT,
     ACCOUNT,
   ],
   manager: [
@@ -118,9 +175,14 @@ const BY_ROLE: Record<Role, NavItem[]> = {
     CUSTOMERS,
     WALLBOARD,
     LEADS,
+    CHAT,
+    ESCALATIONS,
+    FEEDBACK,
+    ANNOUNCEMENTS,
     { to: PATHS.stores, label: 'My stores', icon: 'store', permission: PERMISSIONS.storesRead, optionalOnPhone: true },
     { to: PATHS.users, label: 'Team', icon: 'users', permission: PERMISSIONS.usersManage },
-    { to: PATHS.audit, label: 'Audit log', icon: 'audit', permission: PERMISSIONS.auditRead },
+    AUDIT_LOG,
+    SUPPORT,
     ACCOUNT,
   ],
   sales_rep: [
@@ -129,7 +191,11 @@ const BY_ROLE: Record<Role, NavItem[]> = {
     { to: PATHS.logVisit, label: 'Log a visit', icon: 'visit', permission: PERMISSIONS.visitsLog },
     // Where a sales rep answers the leads telecallers pass on.
     TRANSFERS,
-    { to: PATHS.stores, label: 'My stores', icon: 'store', permission: PERMISSIONS.storesRead },
+    CHAT,
+    ESCALATIONS,
+    ANNOUNCEMENTS,
+    // Also on the home page, so it can stay off a full phone bar.
+    { to: PATHS.stores, label: 'My stores', icon: 'store', permission: PERMISSIONS.storesRead, optionalOnPhone: true },
     ACCOUNT,
   ],
   telecaller: [
@@ -138,10 +204,21 @@ const BY_ROLE: Record<Role, NavItem[]> = {
     CUSTOMERS,
     // The answers also arrive as notifications, and each lead's card shows them.
     { ...TRANSFERS, permission: PERMISSIONS.callsWork, optionalOnPhone: true },
+    CHAT,
+    ESCALATIONS,
+    ANNOUNCEMENTS,
+    // Also on the home page, so it can stay off a full phone bar.
+    { to: PATHS.stores, label: 'My stores', icon: 'store', permission: PERMISSIONS.storesRead, optionalOnPhone: true },
+    ACCOUNT,
+  ],
+  marketing: [
+    HOME,
+    SEGMENTS,
+    CHAT,
+    ANNOUNCEMENTS,
     { to: PATHS.stores, label: 'My stores', icon: 'store', permission: PERMISSIONS.storesRead },
     ACCOUNT,
   ],
-  marketing: [HOME, SEGMENTS, { to: PATHS.stores, label: 'My stores', icon: 'store', permission: PERMISSIONS.storesRead }, ACCOUNT],
 };
 
 /**
@@ -186,6 +263,26 @@ export function canWorkConsole(permissions: readonly string[], role: string): bo
 /** Whether the user takes part in transfers to sales: telecallers pass leads on, sales reps answer. */
 export function canSeeTransfers(permissions: readonly string[], role: string): boolean {
   return (role === 'telecaller' && permissions.includes(PERMISSIONS.callsWork)) || role === 'sales_rep';
+}
+
+/** Whether the user works with support tickets: raises them (business admins, managers) or answers them (platform staff). */
+export function canSeeTickets(permissions: readonly string[]): boolean {
+  return permissions.includes(PERMISSIONS.ticketsCreate) || permissions.includes(PERMISSIONS.ticketsManageAll);
+}
+
+/** Whether the user reads survey results and team feedback (business admins; managers for their stores — never platform staff). */
+export function canReadFeedback(permissions: readonly string[], role: string): boolean {
+  return role !== 'platform_admin' && permissions.includes(PERMISSIONS.auditRead);
+}
+
+/** Whether the user may give team feedback (anyone in a business). */
+export function canGiveFeedback(_permissions: readonly string[], role: string): boolean {
+  return role !== 'platform_admin';
+}
+
+/** Whether the user publishes announcements (platform-wide, to the business, or to their own stores). */
+export function canPublishAnnouncements(permissions: readonly string[]): boolean {
+  return permissions.includes(PERMISSIONS.announcementsPublish);
 }
 
 /** Whether the page at `path` is in this user's navigation (or under one of its items). */

@@ -13,8 +13,9 @@ import { useToast, type ToastInput } from '../components/toast';
 import { RealtimeClient, type ConnectionState } from './client';
 import { RealtimeContext, type RealtimeValue } from './context';
 import { QUERY_ROOTS, effectsOf, withPresence, type Effect } from './effects';
-import type { ClientMessage, RealtimeEvent } from './protocol';
+import type { ClientMessage, RealtimeEvent, ServerMessage } from './protocol';
 import { internalLink } from '../notifications/links';
+import { applyChatChange } from '../lib/chat';
 
 interface Handlers {
   onEvent(ev: RealtimeEvent): void;
@@ -27,7 +28,14 @@ function classifyTicketError(err: unknown) {
   return err instanceof ApiError && (err.status === 403 || err.status === 404) ? ('unavailable' as const) : ('retry' as const);
 }
 
-function apply(qc: QueryClient, effect: Effect, notify: (t: ToastInput) => void, go: (to: string) => void, selfChanged: () => void) {
+function apply(
+  qc: QueryClient,
+  effect: Effect,
+  notify: (t: ToastInput) => void,
+  go: (to: string) => void,
+  selfChanged: () => void,
+  myId: string,
+) {
   switch (effect.kind) {
     case 'invalidate':
       void qc.invalidateQueries({ queryKey: effect.key });
@@ -55,6 +63,9 @@ function apply(qc: QueryClient, effect: Effect, notify: (t: ToastInput) => void,
     }
     case 'self-changed':
       selfChanged();
+      break;
+    case 'chat':
+      applyChatChange(qc, effect.change, myId);
       break;
   }
 }
@@ -106,7 +117,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     };
     handlers.current = {
       onEvent: (ev) => {
-        for (const effect of effectsOf(ev, me.user.id)) apply(qc, effect, toast, (to) => void navigate(to), selfChanged);
+        for (const effect of effectsOf(ev, me.user.id)) apply(qc, effect, toast, (to) => void navigate(to), selfChanged, me.user.id);
       },
       onRevoked: () => {
         toast({
@@ -155,6 +166,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       send: (msg: ClientMessage) => client?.send(msg) ?? false,
       subscribe: (fn: (ev: RealtimeEvent) => void) => (client ? client.onEvent(fn) : () => undefined),
       onState: (fn: (s: ConnectionState) => void) => (client ? client.onState(fn) : () => undefined),
+      onMessage: (fn: (msg: ServerMessage) => void) => (client ? client.onMessage(fn) : () => undefined),
     }),
     [client],
   );

@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { ConnectionState, RealtimeEventListener } from './client';
-import type { ClientMessage } from './protocol';
+import type { ClientMessage, ServerMessage } from './protocol';
 
 export interface RealtimeValue {
   /** Whether this user has real time at all (tenant users; the server may still say no). */
@@ -12,6 +12,8 @@ export interface RealtimeValue {
   subscribe(fn: RealtimeEventListener): () => void;
   /** Listens to connection state changes; returns an unsubscribe. */
   onState(fn: (s: ConnectionState) => void): () => void;
+  /** Listens to every server message (typing, ack…), events included; returns an unsubscribe. */
+  onMessage(fn: (msg: ServerMessage) => void): () => void;
 }
 
 const noop = () => () => undefined;
@@ -23,6 +25,7 @@ export const OFFLINE_REALTIME: RealtimeValue = {
   send: () => false,
   subscribe: noop,
   onState: noop,
+  onMessage: noop,
 };
 
 export const RealtimeContext = createContext<RealtimeValue>(OFFLINE_REALTIME);

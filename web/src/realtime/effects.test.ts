@@ -106,6 +106,95 @@ describe('effectsOf', () => {
     ]);
   });
 
+  it('ticket events refresh the ticket list and that ticket’s conversation', () => {
+    for (const kind of ['ticket.created', 'ticket.message', 'ticket.updated']) {
+      expect(effectsOf(ev('tickets', kind, { ticket: { id: 't1', status: 'open' }, message: null }), 'me')).toEqual([
+        { kind: 'invalidate', key: ['tickets', 'list'] },
+        { kind: 'invalidate', key: ['tickets', 'one', 't1'] },
+      ]);
+    }
+    // Without a ticket, everything about tickets.
+    expect(effectsOf(ev('tickets', 'ticket.updated', {}), 'me')).toEqual([{ kind: 'invalidate', key: ['tickets'] }]);
+  });
+
+  it('chat messages go into the cache as they are; channel changes and reads refetch; anything odd refreshes chat', () => {
+    const message = {
+      id: 'm1',
+      channel_id: 'c1',
+      author_id: 'u2',
+      author_name: 'Priya',
+      parent_id: null,
+      body: 'Hello',
+      mentions: [],
+      reply_count: 0,
+      deleted: false,
+      created_at: '2026-11-26T10:00:00Z',
+      attachments: [],
+    };
+    expect(effectsOf(ev('chat', 'message.created', { message }), 'me')).toEqual([{ kind: 'chat', change: { type: 'created', message } }]);
+    expect(effectsOf(ev('chat', 'message.updated', { message }), 'me')).toEqual([{ kind: 'chat', change: { type: 'updated', message } }]);
+    expect(effectsOf(ev('chat', 'message.deleted', { message_id: 'm1', channel_id: 'c1', parent_id: null }), 'me')).toEqual([
+      { kind: 'chat', change: { type: 'deleted', messageId: 'm1', channelId: 'c1', parentId: null } },
+    ]);
+    expect(effectsOf(ev('chat', 'message.deleted', { message_id: 'r1', channel_id: 'c1', parent_id: 'm1' }), 'me')).toEqual([
+      { kind: 'chat', change: { type: 'deleted', messageId: 'r1', channelId: 'c1', parentId: 'm1' } },
+    ]);
+    for (const kind of ['channel.created', 'channel.updated']) {
+      expect(effectsOf(ev('chat', kind, { channel_id: 'c1' }), 'me')).toEqual([
+        { kind: 'invalidate', key: ['chat', 'channels'] },
+        { kind: 'invalidate', key: ['chat', 'channel', 'c1'] },
+      ]);
+    }
+    // Read here or on another of my devices: the unread counts follow.
+    expect(effectsOf(ev('chat', 'channel.read', { channel_id: 'c1', message_id: 'm1' }), 'me')).toEqual([
+      { kind: 'chat', change: { type: 'read', channelId: 'c1', messageId: 'm1' } },
+    ]);
+    expect(effectsOf(ev('chat', 'channel.read', {}), 'me')).toEqual([{ kind: 'invalidate', key: ['chat', 'channels'] }]);
+    expect(effectsOf(ev('chat', 'message.created', { message: { id: 'm1' } }), 'me')).toEqual([{ kind: 'invalidate', key: ['chat'] }]);
+    expect(effectsOf(ev('chat', 'message.deleted', {}), 'me')).toEqual([{ kind: 'invalidate', key: ['chat'] }]);
+    expect(effectsOf(ev('chat', 'channel.renamed', {}), 'me')).toEqual([{ kind: 'invalidate', key: ['chat'] }]);
+  });
+
+  it('announcement events refresh the banner, the lists and that announcement', () => {
+    const a = { id: 'a1', title: 'Rates', priority: 'urgent' };
+    for (const kind of ['announcement.published', 'announcement.withdrawn', 'announcement.expired']) {
+      expect(effectsOf(ev('announcements', kind, { announcement: a, platform: false }), 'me')).toEqual([
+        { kind: 'invalidate', key: ['announcements', 'list'] },
+        { kind: 'invalidate', key: ['announcements', 'manage'] },
+        { kind: 'invalidate', key: ['announcements', 'one', 'a1'] },
+      ]);
+    }
+    // Someone acknowledged: the author's page counts it; my own acknowledgement (another device) also clears my banner.
+    expect(effectsOf(ev('announcements', 'announcement.acked', { announcement_id: 'a1', user_id: 'u2' }), 'me')).toEqual([
+      { kind: 'invalidate', key: ['announcements', 'one', 'a1'] },
+    ]);
+    expect(effectsOf(ev('announcements', 'announcement.acked', { announcement_id: 'a1', user_id: 'me' }), 'me')).toEqual([
+      { kind: 'invalidate', key: ['announcements', 'one', 'a1'] },
+      { kind: 'invalidate', key: ['announcements', 'list'] },
+    ]);
+    // Anything unexpected refreshes everything about announcements.
+    expect(effectsOf(ev('announcements', 'announcement.published', {}), 'me')).toEqual([{ kind: 'invalidate', key: ['announcements'] }]);
+    expect(effectsOf(ev('announcements', 'announcement.edited', { id: 'a1' }), 'me')).toEqual([
+      { kind: 'invalidate', key: ['announcements'] },
+    ]);
+  });
+
+  it('escalation events refresh the board and that escalation', () => {
+    for (const kind of ['escalation.created', 'escalation.updated']) {
+      expect(effectsOf(ev('escalations', kind, { escalation: { id: 'e1', status: 'open' } }), 'me')).toEqual([
+        { kind: 'invalidate', key: ['escalations', 'list'] },
+        { kind: 'invalidate', key: ['escalations', 'one', 'e1'] },
+      ]);
+    }
+    expect(effectsOf(ev('escalations', 'escalation.updated', {}), 'me')).toEqual([{ kind: 'invalidate', key: ['escalations'] }]);
+  });
+
+  it('feedback.received refreshes the feedback report and lists', () => {
+    expect(effectsOf(ev('feedback', 'feedback.received', { feedback_id: 'f1' }), 'me')).toEqual([
+      { kind: 'invalidate', key: ['feedback'] },
+    ]);
+  });
+
   it('unknown topics do nothing', () => {
     expect(effectsOf(ev('orders', 'order.created', {}), 'me')).toEqual([]);
   });

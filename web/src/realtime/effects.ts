@@ -2,6 +2,7 @@
 // go stale, which cached values can be set directly, and when the signed-in
 // user's own account changed. Pure, so it is unit-tested without React.
 import type { AppNotification, PresenceEntry, PresenceStatus } from '../api/types';
+import { CHAT_KEYS, isChatMessage, type ChatChange } from '../lib/chat';
 import type { RealtimeEvent } from './protocol';
 
 export type Effect =
@@ -10,7 +11,9 @@ export type Effect =
   | { kind: 'notification'; notification: AppNotification }
   | { kind: 'presence'; entry: PresenceEntry }
   /** The signed-in user was changed (role, stores, name…): refresh the session's view of them. */
-  | { kind: 'self-changed' };
+  | { kind: 'self-changed' }
+  /** A chat message arrived, changed or went: the cached conversation, thread and channel list take it. */
+  | { kind: 'chat'; change: ChatChange };
 
 /** Query-key roots, shared with the pages that own these queries. */
 export const QUERY_ROOTS = {
@@ -25,6 +28,10 @@ export const QUERY_ROOTS = {
   appointments: ['appointments'],
   imports: ['imports'],
   segments: ['segments'],
+  tickets: ['tickets'],
+  announcements: ['announcements'],
+  escalations: ['escalations'],
+  feedback: ['feedback'],
 } as const;
 
 const PRESENCE: readonly PresenceStatus[] = ['online', 'away', 'busy', 'on_call', 'offline'];
@@ -120,6 +127,34 @@ export function effectsOf(ev: RealtimeEvent, myUserId: string): Effect[] {
         ...(id ? [{ kind: 'invalidate', key: ['customers', 'timeline', id] } as const] : []),
       ];
     }
+    case 'tickets': {
+      // ticket.created, ticket.message, ticket.updated: { ticket, message }.
+      // The list and that ticket's conversation refetch (internal notes never come here).
+      const id = isObject(p) ? field(p.ticket, 'id') : null;
+      return id
+        ? [
+            { kind: 'invalidate', key: ['tickets', 'list'] },
+            { kind: 'invalidate', key: ['tickets', 'one', id] },
+          ]
+        : [{ kind: 'invalidate', key: QUERY_ROOTS.tickets }];
+    }
+    case 'announcements':
+      return announcementEffects(ev, myUserId);
+    case 'escalations': {
+      // escalation.created / escalation.updated: { escalation }. The board and that escalation refetch.
+      const id = isObject(p) ? field(p.escalation, 'id') : null;
+      return id
+        ? [
+            { kind: 'invalidate', key: ['escalations', 'list'] },
+            { kind: 'invalidate', key: ['escalations', 'one', id] },
+          ]
+        : [{ kind: 'invalidate', key: QUERY_ROOTS.escalations }];
+    }
+    case 'feedback':
+      // feedback.received: the report and the survey list.
+      return [{ kind: 'invalidate', key: QUERY_ROOTS.feedback }];
+    case 'chat':
+      return chatEffects(ev);
     case 'presence':
       if (
         ev.kind === 'presence.changed' &&
@@ -139,6 +174,75 @@ export function effectsOf(ev: RealtimeEvent, myUserId: string): Effect[] {
     default:
       return [];
   }
+}
+
+/**
+ * Chat: messages and reads go straight into the cache (no refetch per
+ * message); a channel that changed is refetched; anything unexpected
+ * refreshes all of chat.
+ */
+function chatEffects(ev: RealtimeEvent): Effect[] {
+  const p = ev.payload;
+  switch (ev.kind) {
+    case 'message.created':
+    case 'message.updated': {
+      const message = isObject(p) ? p.message : null;
+      if (!isChatMessage(message)) break;
+      return [{ kind: 'chat', change: { type: ev.kind === 'message.created' ? 'created' : 'updated', message } }];
+    }
+    case 'message.deleted': {
+      const messageId = field(p, 'message_id');
+      const channelId = field(p, 'channel_id');
+      if (!messageId || !channelId) break;
+      return [{ kind: 'chat', change: { type: 'deleted', messageId, channelId, parentId: field(p, 'parent_id') } }];
+    }
+    case 'channel.created':
+    case 'channel.updated': {
+      const id = field(p, 'channel_id');
+      return [
+        { kind: 'invalidate', key: CHAT_KEYS.channels },
+        ...(id ? [{ kind: 'invalidate', key: CHAT_KEYS.channel(id) } as const] : []),
+      ];
+    }
+    case 'channel.read': {
+      const channelId = field(p, 'channel_id');
+      const messageId = field(p, 'message_id');
+      if (!channelId || !messageId) return [{ kind: 'invalidate', key: CHAT_KEYS.channels }];
+      return [{ kind: 'chat', change: { type: 'read', channelId, messageId } }];
+    }
+  }
+  return [{ kind: 'invalidate', key: CHAT_KEYS.root }];
+}
+
+/**
+ * Announcements: one published, withdrawn or expired changes the banner and
+ * the lists (and that announcement's page); an acknowledgement changes the
+ * author's count, and my own (from another device) my list.
+ */
+function announcementEffects(ev: RealtimeEvent, myUserId: string): Effect[] {
+  const p = ev.payload;
+  switch (ev.kind) {
+    case 'announcement.published':
+    case 'announcement.withdrawn':
+    case 'announcement.expired': {
+      const id = isObject(p) ? field(p.announcement, 'id') : null;
+      if (!id) break;
+      return [
+        { kind: 'invalidate', key: ['announcements', 'list'] },
+        { kind: 'invalidate', key: ['announcements', 'manage'] },
+        { kind: 'invalidate', key: ['announcements', 'one', id] },
+      ];
+    }
+    case 'announcement.acked': {
+      const id = field(p, 'announcement_id');
+      if (!id) break;
+      return [
+        { kind: 'invalidate', key: ['announcements', 'one', id] },
+        ...(field(p, 'user_id') === myUserId ? [{ kind: 'invalidate', key: ['announcements', 'list'] } as const] : []),
+      ];
+    }
+  }
+  return [{ kind: 'invalidate', key: QUERY_ROOTS.announcements }];
 }
 
 /** The presence list with one person's entry replaced (or added). */

@@ -30,6 +30,7 @@ import {
   sentence,
   telHref,
 } from '../../lib/customers';
+import { ESCALATION_PATHS } from '../../lib/escalations';
 import { AppointmentsCard } from './Appointments';
 import { Timeline } from './Timeline';
 import { CustomerPicker, DndBadge, TierBadge } from './shared';
@@ -109,6 +110,11 @@ export default function CustomerPage() {
             {canWrite ? (
               <Link to={`/customers/${c.id}/edit`} className="btn btn-secondary">
                 <Icon name="edit" size={20} /> Edit
+              </Link>
+            ) : null}
+            {can(PERMISSIONS.escalationsManage) ? (
+              <Link to={ESCALATION_PATHS.forCustomer(c.id, c.name, c.home_store_id)} className="btn btn-secondary">
+                <Icon name="escalations" size={20} /> Raise escalation
               </Link>
             ) : null}
             {canReadAccessLog(me.permissions, me.user.role) ? (
