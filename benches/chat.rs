@@ -37,9 +37,7 @@ use serde_json::{Value, json};
 
 #[path = "support/mod.rs"]
 mod support;
-use support::{Res, Server, http_client, post_json, round};
-
-const PASSWORD: &str = "karat-demo-2026";
+use support::{PASSWORD, Res, Server, demo_login as login, http_client, pct, post_json, round};
 
 struct Config {
     server: PathBuf,
@@ -82,21 +80,6 @@ impl Config {
 struct Seen {
     arrivals: HashMap<usize, Vec<(usize, Instant)>>,
     closed: usize,
-}
-
-async fn login(http: &awc::Client, base: &str, email: &str) -> Res<(String, String)> {
-    let (st, v) = post_json(
-        http,
-        &format!("{base}/api/v1/auth/login"),
-        None,
-        &json!({"email": email, "password": PASSWORD}),
-    )
-    .await?;
-    if st != 200 {
-        return Err(format!("login {email}: HTTP {st}: {v}"));
-    }
-    let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
-    Ok((s(&v["access_token"]), s(&v["user"]["id"])))
 }
 
 /// The message number in an event, found without parsing the whole frame
@@ -176,14 +159,6 @@ async fn member(
     }
     seen.borrow_mut().closed += 1;
     Ok(())
-}
-
-fn pct(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[i]
 }
 
 fn summary(v: &[f64]) -> String {

@@ -190,6 +190,34 @@ pub fn tail(text: &str, n: usize) -> String {
     lines[lines.len().saturating_sub(n)..].join("\n")
 }
 
+/// The demo data's password.
+pub const PASSWORD: &str = "karat-demo-2026";
+
+/// Signs a demo user in; returns the access token and the user id.
+pub async fn demo_login(http: &awc::Client, base: &str, email: &str) -> Res<(String, String)> {
+    let (st, v) = post_json(
+        http,
+        &format!("{base}/api/v1/auth/login"),
+        None,
+        &json!({"email": email, "password": PASSWORD}),
+    )
+    .await?;
+    if st != 200 {
+        return Err(format!("login {email}: HTTP {st}: {v}"));
+    }
+    let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    Ok((s(&v["access_token"]), s(&v["user"]["id"])))
+}
+
+/// The `p` quantile (0–1) of sorted figures.
+pub fn pct(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[i]
+}
+
 /// An HTTP client with `limit` connections per host.
 pub fn http_client(limit: usize) -> awc::Client {
     awc::Client::builder()

@@ -593,6 +593,22 @@ pub async fn get_channel(
     Ok(web::Json(view))
 }
 
+/// Tells the channel's people it changed and returns it as the caller now sees it.
+async fn changed(c: &mut Conn, auth: &Auth, tenant: Uuid, id: Uuid) -> Result<Channel, ApiError> {
+    let a = access(c, auth, id).await?;
+    let audience = a.audience(c).await?;
+    emit(
+        c,
+        tenant,
+        TOPIC,
+        "channel.updated",
+        json!({ "channel_id": id }),
+        &audience,
+    )
+    .await?;
+    channel_view(c, auth.user_id, a).await
+}
+
 /// Changes to a custom channel.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -679,18 +695,7 @@ pub async fn update_channel(
                 },
             )
             .await?;
-            let a = access(c, &auth, a.channel.id).await?;
-            let audience = a.audience(c).await?;
-            emit(
-                c,
-                tenant,
-                TOPIC,
-                "channel.updated",
-                json!({ "channel_id": a.channel.id }),
-                &audience,
-            )
-            .await?;
-            channel_view(c, auth.user_id, a).await
+            changed(c, &auth, tenant, a.channel.id).await
         })
         .await?;
     Ok(web::Json(view))
@@ -769,18 +774,7 @@ pub async fn add_members(
                 },
             )
             .await?;
-            let a = access(c, &auth, a.channel.id).await?;
-            let audience = a.audience(c).await?;
-            emit(
-                c,
-                tenant,
-                TOPIC,
-                "channel.updated",
-                json!({ "channel_id": a.channel.id }),
-                &audience,
-            )
-            .await?;
-            channel_view(c, auth.user_id, a).await
+            changed(c, &auth, tenant, a.channel.id).await
         })
         .await?;
     Ok(web::Json(view))
