@@ -48,6 +48,14 @@ impl Kick {
     }
 }
 
+/// A platform admin's socket.
+pub struct PlatformSocket {
+    pub auth_session: Uuid,
+    pub user: Uuid,
+    pub tx: mpsc::Sender<Arc<str>>,
+    pub kick: Arc<Kick>,
+}
+
 /// A connected socket as the hub sees it.
 pub struct SessionHandle {
     /// Socket id (one per connection).
@@ -544,6 +552,9 @@ pub struct Hubs {
     /// This process's identity for presence (a new one every start).
     pub node_id: Uuid,
     db: Db,
+    /// Platform staff's sockets on this node: they belong to no tenant, and
+    /// get `notice`s (not stored, not replayed) about the support desk.
+    platform: Mutex<HashMap<Uuid, PlatformSocket>>,
     arbiter: ArbiterHandle,
     map: Mutex<HashMap<Uuid, Addr<TenantHub>>>,
     me: Weak<Hubs>,
@@ -557,6 +568,7 @@ impl Hubs {
             node_id: Uuid::now_v7(),
             db,
             arbiter,
+            platform: Mutex::new(HashMap::new()),
             map: Mutex::new(HashMap::new()),
             me: me.clone(),
         })
@@ -591,6 +603,59 @@ impl Hubs {
             .unwrap_or_else(|p| p.into_inner())
             .get(&tenant)
             .cloned()
+    }
+
+    /// Registers a platform admin's socket.
+    pub fn join_platform(&self, id: Uuid, socket: PlatformSocket) {
+        self.platform
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id, socket);
+    }
+
+    /// Forgets a platform admin's socket.
+    pub fn leave_platform(&self, id: Uuid) {
+        self.platform
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&id);
+    }
+
+    /// Sends `text` to every platform socket on this node; one that cannot
+    /// keep up is closed (it refetches when it reconnects).
+    pub fn to_platform(&self, text: &str) -> usize {
+        let text: Arc<str> = text.into();
+        let mut sockets = self.platform.lock().unwrap_or_else(|p| p.into_inner());
+        let mut sent = 0;
+        sockets.retain(|_, s| match s.tx.try_send(text.clone()) {
+            Ok(()) => {
+                sent += 1;
+                true
+            }
+            Err(_) => {
+                s.kick.fire(CLOSE_RESUME);
+                false
+            }
+        });
+        sent
+    }
+
+    /// Closes the matching platform sockets with `code`.
+    pub fn kick_platform(&self, target: &Target, code: u16) {
+        self.platform
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|_, s| {
+                let hit = match target {
+                    Target::AuthSession(a) => s.auth_session == *a,
+                    Target::User(u) => s.user == *u,
+                    Target::All => true,
+                };
+                if hit {
+                    s.kick.fire(code);
+                }
+                !hit
+            });
     }
 
     /// Every running hub.

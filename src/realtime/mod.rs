@@ -28,7 +28,8 @@ use crate::state::AppState;
 use crate::users;
 use events::{CHANNEL, CONTROL_CHANNEL, Viewer};
 use hub::{
-    Hubs, Join, Kick, KickSessions, Leave, SessionHandle, SetPresence, Target, Topics, Typing, Wake,
+    Hubs, Join, Kick, KickSessions, Leave, PlatformSocket, SessionHandle, SetPresence, Target,
+    Topics, Typing, Wake,
 };
 use protocol::{CLOSE_IDLE, CLOSE_NO_HELLO, CLOSE_REVOKED, ClientMsg, ServerMsg, VERSION};
 
@@ -60,8 +61,6 @@ pub struct Ticket {
 )]
 #[post("/realtime/ticket")]
 pub async fn ticket(state: web::Data<AppState>, auth: Auth) -> Result<web::Json<Ticket>, ApiError> {
-    // Platform admins have no tenant channel (yet): nothing to stream to them.
-    auth.tenant()?;
     let token = tokens::random_token();
     let hash = tokens::token_hash(&token);
     state
@@ -96,7 +95,8 @@ pub struct Upgrade {
 
 /// Who a consumed ticket belongs to.
 struct Holder {
-    tenant: Uuid,
+    /// None for platform staff.
+    tenant: Option<Uuid>,
     auth_session: Uuid,
     name: String,
     viewer: Viewer,
@@ -130,14 +130,17 @@ async fn consume(state: &AppState, presented: &str) -> Result<Holder, ApiError> 
                 .get_result(c)
                 .await?;
             let user = users::find(c, user_id).await?;
-            let Some(tenant) = user.tenant_id else {
-                return Ok(None);
+            let tenant = user.tenant_id;
+            let status: String = match tenant {
+                Some(t) => {
+                    tenants::table
+                        .find(t)
+                        .select(tenants::status)
+                        .first(c)
+                        .await?
+                }
+                None => "active".into(),
             };
-            let status: String = tenants::table
-                .find(tenant)
-                .select(tenants::status)
-                .first(c)
-                .await?;
             if live == 0 || !user.active || status != "active" {
                 return Ok(None);
             }
@@ -233,19 +236,23 @@ fn close_reason(code: u16) -> &'static str {
     }
 }
 
-/// Deregisters the socket from its hub however the loop ends.
+/// Deregisters the socket from its hub (or the platform registry) however the loop ends.
 struct LeaveGuard {
-    hub: actix::Addr<hub::TenantHub>,
+    hubs: Arc<Hubs>,
+    hub: Option<actix::Addr<hub::TenantHub>>,
     id: Uuid,
     user: Uuid,
 }
 
 impl Drop for LeaveGuard {
     fn drop(&mut self) {
-        self.hub.do_send(Leave {
-            id: self.id,
-            user: self.user,
-        });
+        match &self.hub {
+            Some(hub) => hub.do_send(Leave {
+                id: self.id,
+                user: self.user,
+            }),
+            None => self.hubs.leave_platform(self.id),
+        }
     }
 }
 
@@ -296,35 +303,63 @@ async fn run_session(
     // Who types, for the chat channel checks typing goes through.
     let typist = Auth {
         user_id: user,
-        tenant_id: Some(holder.tenant),
+        tenant_id: holder.tenant,
         role: holder.viewer.role,
         store_ids: holder.viewer.stores.clone(),
         session_id: holder.auth_session,
         name: holder.name.clone(),
         meta: Default::default(),
     };
-    let handle = SessionHandle {
-        id,
-        auth_session: holder.auth_session,
-        name: holder.name,
-        viewer: holder.viewer,
-        topics: topics.map(|t| t.into_iter().collect()),
-        tx,
-        kick: kick.clone(),
+    // A tenant's people join its hub; platform staff sit in the node's
+    // platform registry and receive notices only.
+    let hub = match holder.tenant {
+        Some(tenant) => {
+            let handle = SessionHandle {
+                id,
+                auth_session: holder.auth_session,
+                name: holder.name,
+                viewer: holder.viewer,
+                topics: topics.map(|t| t.into_iter().collect()),
+                tx,
+                kick: kick.clone(),
+            };
+            let hub = hubs.get(tenant);
+            if hub
+                .send(Join {
+                    handle,
+                    resume_after,
+                })
+                .await
+                .is_err()
+            {
+                // The hub was stopping as we joined; the client resumes into a fresh one.
+                return close(session, protocol::CLOSE_RESUME, "please resume").await;
+            }
+            Some(hub)
+        }
+        None => {
+            let hello = ServerMsg::Hello {
+                v: VERSION,
+                session: id,
+                last_seq: 0,
+            };
+            if session.text(hello.json()).await.is_err() {
+                return;
+            }
+            hubs.join_platform(
+                id,
+                PlatformSocket {
+                    auth_session: holder.auth_session,
+                    user,
+                    tx,
+                    kick: kick.clone(),
+                },
+            );
+            None
+        }
     };
-    let hub = hubs.get(holder.tenant);
-    if hub
-        .send(Join {
-            handle,
-            resume_after,
-        })
-        .await
-        .is_err()
-    {
-        // The hub was stopping as we joined; the client resumes into a fresh one.
-        return close(session, protocol::CLOSE_RESUME, "please resume").await;
-    }
     let _guard = LeaveGuard {
+        hubs: hubs.clone(),
         hub: hub.clone(),
         id,
         user,
@@ -353,14 +388,16 @@ async fn run_session(
                         }
                         Ok(ClientMsg::Subscribe { topics }) => {
                             let ack = ServerMsg::Ack { of: "subscribe", topics: &topics }.json();
-                            hub.do_send(Topics { id, topics, subscribe: true });
+                            if let Some(hub) = &hub { hub.do_send(Topics { id, topics, subscribe: true }); }
                             let _ = session.text(ack).await;
                         }
                         Ok(ClientMsg::Unsubscribe { topics }) => {
                             let ack = ServerMsg::Ack { of: "unsubscribe", topics: &topics }.json();
-                            hub.do_send(Topics { id, topics, subscribe: false });
+                            if let Some(hub) = &hub { hub.do_send(Topics { id, topics, subscribe: false }); }
                             let _ = session.text(ack).await;
                         }
+                        // Platform staff have no colleagues to show typing or presence to.
+                        Ok(ClientMsg::Typing { .. }) | Ok(ClientMsg::Presence { .. }) if hub.is_none() => {}
                         Ok(ClientMsg::Typing { topic }) if topic.len() <= 200 => {
                             // Typing is advisory: at most one signal per second per socket.
                             if last_typing.is_none_or(|t| t.elapsed() >= TYPING_EVERY) {
@@ -370,12 +407,12 @@ async fn run_session(
                                         actix_web::rt::spawn(crate::chat::typing(hubs.db().clone(), typist.clone(), channel));
                                     }
                                     Some(Err(_)) => {}
-                                    None => hub.do_send(Typing::Topic { from: id, topic }),
+                                    None => if let Some(hub) = &hub { hub.do_send(Typing::Topic { from: id, topic }) },
                                 }
                             }
                         }
                         Ok(ClientMsg::Presence { status }) => match presence::STATUSES.iter().find(|s| **s == status) {
-                            Some(s) => hub.do_send(SetPresence { user, status: s }),
+                            Some(s) => if let Some(hub) = &hub { hub.do_send(SetPresence { user, status: s }) },
                             None => {
                                 let _ = session.text(ServerMsg::Error { code: "bad_status", message: "status must be online, away, busy or on_call" }.json()).await;
                             }
@@ -538,6 +575,18 @@ fn route(hubs: &Hubs, channel: &str, payload: &str) {
     let Some((what, id)) = payload.split_once(':') else {
         return;
     };
+    if what == "platform" {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(id) {
+            let text = ServerMsg::Notice {
+                topic: v["topic"].as_str().unwrap_or_default(),
+                kind: v["kind"].as_str().unwrap_or_default(),
+                payload: &v["payload"],
+            }
+            .json();
+            hubs.to_platform(&text);
+        }
+        return;
+    }
     if what == "typing" {
         if let Ok(t) = serde_json::from_str::<hub::ChatTyping>(id)
             && let Some(hub) = hubs.existing(t.tenant)
@@ -572,9 +621,22 @@ fn route(hubs: &Hubs, channel: &str, payload: &str) {
         }
         _ => return,
     };
+    hubs.kick_platform(&target, CLOSE_REVOKED);
     for hub in hubs.all() {
         hub.do_send(KickSessions(target.clone(), CLOSE_REVOKED));
     }
+}
+
+/// Queues a notice for platform staff's sockets on every node (sent on commit;
+/// not stored, so a reconnecting client refetches).
+pub async fn notify_platform(
+    c: &mut crate::db::Conn,
+    topic: &str,
+    kind: &str,
+    payload: serde_json::Value,
+) -> Result<(), ApiError> {
+    let body = serde_json::json!({ "topic": topic, "kind": kind, "payload": payload });
+    events::notify(c, CONTROL_CHANNEL, &format!("platform:{body}")).await
 }
 
 #[cfg(test)]

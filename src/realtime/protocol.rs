@@ -73,6 +73,13 @@ pub enum ServerMsg<'a> {
         of: &'a str,
         topics: &'a [String],
     },
+    /// Platform staff only: something changed (not stored, not replayed:
+    /// refetch what you show after reconnecting).
+    Notice {
+        topic: &'a str,
+        kind: &'a str,
+        payload: &'a serde_json::Value,
+    },
     Error {
         code: &'a str,
         message: &'a str,

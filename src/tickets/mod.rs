@@ -298,7 +298,19 @@ async fn announce(
         &audience(&t),
     )
     .await?;
+    tell_platform(c, &t, kind).await?;
     Ok(t)
+}
+
+/// Tells platform staff's open screens that a ticket changed.
+async fn tell_platform(c: &mut Conn, t: &TicketItem, kind: &str) -> Result<(), ApiError> {
+    crate::realtime::notify_platform(
+        c,
+        TOPIC,
+        kind,
+        json!({ "ticket_id": t.id, "number": t.number, "tenant_name": t.tenant_name, "status": t.status }),
+    )
+    .await
 }
 
 /// A new ticket.
@@ -595,6 +607,8 @@ pub async fn reply(
                 .await?;
             }
             announce(c, t.id, "ticket.message", Some(mid)).await?;
+        } else {
+            tell_platform(c, &t, "ticket.note").await?;
         }
         Ok(messages(c, t.id, side)
             .await?

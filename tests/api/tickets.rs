@@ -556,3 +556,45 @@ async fn sla_breaches_are_mailed_and_resolved_tickets_close_themselves() {
     assert_eq!(last["kind"], "system");
     assert!(last["body"].as_str().unwrap().contains("to closed"));
 }
+
+#[actix_web::test]
+async fn platform_staff_hear_of_ticket_changes_live() {
+    let app = spawn().await;
+    let owner = app.token(T::A, Role::BusinessAdmin).await;
+    let pa = app.token(T::A, Role::PlatformAdmin).await;
+    let mut ws_pa = crate::chat::chat_socket(&app, &pa).await;
+    let d = raise(&app, &owner, "Cannot log in at T. Nagar").await;
+    let id = tid(&d);
+    let n = next(&mut ws_pa).await;
+    assert_eq!(n["type"], "notice", "{n}");
+    assert_eq!(n["topic"], "tickets");
+    assert_eq!(n["kind"], "ticket.created");
+    assert_eq!(n["payload"]["ticket_id"], id.as_str());
+    assert_eq!(n["payload"]["tenant_name"], "Tenant alpha");
+    let r = app
+        .post(
+            &format!("/api/v1/tickets/{id}/messages"),
+            Some(&owner),
+            json!({"body": "It says my password is wrong."}),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    let n = next(&mut ws_pa).await;
+    assert_eq!(n["kind"], "ticket.message", "{n}");
+    // Notices are not events: nothing is stored for them, and platform
+    // sockets get no tenant's events.
+    assert_eq!(app.count("events WHERE topic = 'platform'").await, 0);
+    silent(&mut ws_pa, 300).await;
+    // Signing out closes the platform socket too.
+    let login = app.login_as(&app.platform_admin.1).await;
+    let r = app
+        .post(
+            "/api/v1/auth/logout",
+            None,
+            json!({"refresh_token": login["refresh_token"]}),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{r:?}");
+    let closed = next(&mut ws_pa).await;
+    assert_eq!(closed["closed"], 4001, "{closed}");
+}

@@ -1474,6 +1474,11 @@ export interface paths {
          *     | `typing` | `topic`, `user_id`, `name` | someone is typing |
          *     | `ack` | `of`, `topics` | a subscribe/unsubscribe took effect |
          *     | `error` | `code`, `message` | a message was not understood; the socket stays open |
+         *     | `notice` | `topic`, `kind`, `payload` | platform staff only: something changed on the support desk (e.g. `tickets` / `ticket.message` with `{ticket_id, number, tenant_name, status}`); not stored and not replayed, so refetch what you show after reconnecting |
+         *
+         *     Platform staff belong to no tenant: their socket (same ticket and `hello`,
+         *     `last_seq` is always 0) receives only `notice`s, from every node; `typing`
+         *     and `presence` from them are ignored.
          *
          *     | client → server | fields | meaning |
          *     |---|---|---|
@@ -1524,7 +1529,9 @@ export interface paths {
          *     Every node LISTENs on PostgreSQL's `karat_events` channel (`<tenant>:<seq>`,
          *     sent on commit) and reads new events by seq, so a change made through one
          *     node reaches sockets on every node. `karat_control` carries revocations
-         *     (`session:`, `user:`, `tenant:`), raised by database triggers.
+         *     (`session:`, `user:`, `tenant:`), raised by database triggers, and the
+         *     ephemeral messages every node relays to its own sockets: chat `typing:` and
+         *     platform `platform:` notices.
          */
         get: operations["connect"];
         put?: never;

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import { useQuery } from '@tanstack/react-query';
 import { presenceApi } from '../api/endpoints';
 import type { PresenceStatus } from '../api/types';
+import { useMe } from '../auth/useAuth';
 import { useRealtime } from '../realtime/context';
 import { QUERY_ROOTS } from '../realtime/effects';
 import { PresenceContext, type PresenceValue } from './context';
@@ -25,7 +26,12 @@ function readChosen(): ChosenStatus {
 }
 
 export function PresenceProvider({ children }: { children: ReactNode }) {
-  const { enabled, send, onState } = useRealtime();
+  const realtime = useRealtime();
+  const me = useMe();
+  const { onState } = realtime;
+  // Platform staff's socket carries notices only: they have no colleagues' presence.
+  const enabled = realtime.enabled && me.tenant !== null;
+  const send = useCallback<typeof realtime.send>((msg) => enabled && realtime.send(msg), [enabled, realtime]);
   const list = useQuery({
     queryKey: QUERY_ROOTS.presence,
     queryFn: presenceApi.list,

@@ -76,7 +76,8 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   const qc = useQueryClient();
   const toast = useToast();
   const navigate = useNavigate();
-  const enabled = me.tenant !== null;
+  // Everyone signed in gets a socket; platform staff's carries notices only.
+  const enabled = true;
   const handlers = useRef<Handlers | null>(null);
 
   // One client per provider (the shell mounts one per signed-in user).
@@ -142,6 +143,10 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       client.onRevoked(() => handlers.current?.onRevoked()),
       // Events were lost: everything cached may be out of date.
       client.onReset(() => void qc.invalidateQueries()),
+      // Platform staff: a support ticket changed somewhere (notices are not replayed).
+      client.onMessage((m) => {
+        if (m.type === 'notice' && m.topic === 'tickets') void qc.invalidateQueries({ queryKey: ['tickets'] });
+      }),
       client.onState((s) => {
         if (s !== 'live') return;
         handlers.current?.onLive(wasLive);

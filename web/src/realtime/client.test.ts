@@ -167,6 +167,13 @@ describe('protocol helpers', () => {
     expect(parseServerMessage('{"type":"event","seq":"7"}')).toBeNull();
     expect(parseServerMessage('{"type":"mystery"}')).toBeNull();
     expect(parseServerMessage('{"type":"reset","last_seq":4}')).toEqual({ type: 'reset', last_seq: 4 });
+    expect(parseServerMessage('{"type":"notice","topic":"tickets","kind":"ticket.created","payload":{}}')).toEqual({
+      type: 'notice',
+      topic: 'tickets',
+      kind: 'ticket.created',
+      payload: {},
+    });
+    expect(parseServerMessage('{"type":"notice","topic":7}')).toBeNull();
   });
 
   it('backs off exponentially with jitter, capped', () => {

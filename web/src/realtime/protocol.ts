@@ -39,7 +39,9 @@ export type ServerMessage =
   | { type: 'reset'; last_seq: number }
   | { type: 'typing'; topic: string; user_id: string; name: string }
   | { type: 'ack'; of: string; topics: string[] }
-  | { type: 'error'; code: string; message: string };
+  | { type: 'error'; code: string; message: string }
+  /** Platform staff only: something changed (not stored, not replayed). */
+  | { type: 'notice'; topic: string; kind: string; payload: unknown };
 
 export type ClientMessage =
   | { type: 'hello'; v: number; resume_after?: number; topics?: string[] }
@@ -71,6 +73,8 @@ export function parseServerMessage(text: string): ServerMessage | null {
     case 'ack':
     case 'error':
       return data as ServerMessage;
+    case 'notice':
+      return typeof data.topic === 'string' && typeof data.kind === 'string' ? (data as ServerMessage) : null;
     default:
       return null;
   }

@@ -75,7 +75,8 @@ export const PLATFORM_REFRESH_MS = 10_000;
  */
 export function useTicketRefresh(side: TicketSide) {
   const { state } = useRealtime();
-  const poll = side === 'platform' || state !== 'live';
+  // Both sides hear of changes live (platform staff through notices); poll only while offline.
+  const poll = state !== 'live';
   return {
     refetchInterval: poll ? PLATFORM_REFRESH_MS : (false as const),
     refetchOnWindowFocus: side === 'platform' ? ('always' as const) : true,
