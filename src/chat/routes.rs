@@ -1556,7 +1556,7 @@ pub async fn search(
             let channels: Vec<Uuid> = match params.channel_id {
                 Some(ch) => vec![access(c, &auth, ch).await?.channel.id],
                 None => {
-                    let rows: Vec<ChannelRow> = chat_channels::table
+                    let rows: Vec<(ChannelRow, Option<Uuid>)> = chat_channels::table
                         .left_join(
                             chat_members::table.on(chat_members::channel_id
                                 .eq(chat_channels::id)
@@ -1570,17 +1570,12 @@ pub async fn search(
                                     .and(chat_channels::private.eq(false)))
                                 .or(chat_channels::kind.eq("store")),
                         )
-                        .select(ChannelRow::as_select())
-                        .load(c)
-                        .await?;
-                    let members: Vec<Uuid> = chat_members::table
-                        .filter(chat_members::user_id.eq(auth.user_id))
-                        .select(chat_members::channel_id)
+                        .select((ChannelRow::as_select(), chat_members::user_id.nullable()))
                         .load(c)
                         .await?;
                     rows.into_iter()
-                        .filter(|r| super::can_see(&auth, r, members.contains(&r.id)))
-                        .map(|r| r.id)
+                        .filter(|(r, member)| super::can_see(&auth, r, member.is_some()))
+                        .map(|(r, _)| r.id)
                         .collect()
                 }
             };
