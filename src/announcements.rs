@@ -4,6 +4,8 @@
 //! has acknowledged. Published announcements arrive live; urgent ones are
 //! also pushed.
 
+use std::collections::HashMap;
+
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -250,10 +252,10 @@ pub async fn list(
             .collect();
         views(c, &auth, rows).await
     };
-    let out = match auth.tenant_id {
-        Some(t) => state.db.tenant_tx(t, auth.user_id, run).await?,
-        None => state.db.platform_tx(run).await?,
-    };
+    let out = state
+        .db
+        .caller_tx(auth.tenant_id, auth.user_id, run)
+        .await?;
     Ok(web::Json(out))
 }
 
@@ -422,10 +424,10 @@ pub async fn create(
         .await?;
         Ok(views(c, &auth, vec![a]).await?.remove(0))
     };
-    let view = match auth.tenant_id {
-        Some(t) => state.db.tenant_tx(t, auth.user_id, insert).await?,
-        None => state.db.platform_tx(insert).await?,
-    };
+    let view = state
+        .db
+        .caller_tx(auth.tenant_id, auth.user_id, insert)
+        .await?;
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -483,10 +485,10 @@ pub async fn get_one(
             addressed,
         })
     };
-    let d = match auth.tenant_id {
-        Some(t) => state.db.tenant_tx(t, auth.user_id, run).await?,
-        None => state.db.platform_tx(run).await?,
-    };
+    let d = state
+        .db
+        .caller_tx(auth.tenant_id, auth.user_id, run)
+        .await?;
     Ok(web::Json(d))
 }
 
@@ -500,7 +502,7 @@ async fn acknowledgements(
         .select((announcement_acks::user_id, announcement_acks::acked_at))
         .load(c)
         .await?;
-    if a.tenant_id.is_none() {
+    let Some(tenant) = a.tenant_id else {
         let rows: Vec<(Uuid, String, String, String, DateTime<Utc>)> = announcement_acks::table
             .inner_join(users::table.on(users::id.eq(announcement_acks::user_id)))
             .inner_join(tenants::table.on(tenants::id.eq(announcement_acks::tenant_id)))
@@ -528,33 +530,10 @@ async fn acknowledgements(
                 .collect(),
             None,
         ));
-    }
-    let people: Vec<(Uuid, String, String)> = users::table
-        .filter(users::active)
-        .filter(users::tenant_id.eq(a.tenant_id))
-        .order(users::name)
-        .select((users::id, users::name, users::role))
-        .load(c)
-        .await?;
-    let memberships: Vec<(Uuid, Uuid)> = user_stores::table
-        .select((user_stores::user_id, user_stores::store_id))
-        .load(c)
-        .await?;
-    let audience = a.audience();
-    let addressed: Vec<Acknowledgement> = people
+    };
+    let people: Vec<Acknowledgement> = addressed(c, tenant, &a.audience())
+        .await?
         .into_iter()
-        .filter(|(id, _, role)| {
-            let v = Viewer {
-                user_id: *id,
-                role: Role::parse(role).unwrap_or(Role::SalesRep),
-                stores: memberships
-                    .iter()
-                    .filter(|m| m.0 == *id)
-                    .map(|m| m.1)
-                    .collect(),
-            };
-            audience.allows(&v)
-        })
         .map(|(id, name, role)| Acknowledgement {
             acked_at: acks.iter().find(|k| k.0 == id).map(|k| k.1),
             user_id: id,
@@ -563,8 +542,42 @@ async fn acknowledgements(
             tenant_name: None,
         })
         .collect();
-    let n = addressed.len() as i64;
-    Ok((addressed, Some(n)))
+    let n = people.len() as i64;
+    Ok((people, Some(n)))
+}
+
+/// The active people of `tenant` the audience reaches: (id, name, role), by name.
+async fn addressed(
+    c: &mut Conn,
+    tenant: Uuid,
+    audience: &Audience,
+) -> Result<Vec<(Uuid, String, String)>, ApiError> {
+    let people: Vec<(Uuid, String, String)> = users::table
+        .filter(users::active)
+        .filter(users::tenant_id.eq(tenant))
+        .order(users::name)
+        .select((users::id, users::name, users::role))
+        .load(c)
+        .await?;
+    let mut stores: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    let memberships: Vec<(Uuid, Uuid)> = user_stores::table
+        .filter(user_stores::tenant_id.eq(tenant))
+        .select((user_stores::user_id, user_stores::store_id))
+        .load(c)
+        .await?;
+    for (user, store) in memberships {
+        stores.entry(user).or_default().push(store);
+    }
+    Ok(people
+        .into_iter()
+        .filter(|(id, _, role)| {
+            audience.allows(&Viewer {
+                user_id: *id,
+                role: Role::parse(role).unwrap_or(Role::SalesRep),
+                stores: stores.remove(id).unwrap_or_default(),
+            })
+        })
+        .collect())
 }
 
 /// Acknowledge an announcement addressed to me (repeats are harmless).
@@ -671,10 +684,10 @@ pub async fn withdraw(
         }
         Ok(views(c, &auth, vec![a]).await?.remove(0))
     };
-    let v = match auth.tenant_id {
-        Some(t) => state.db.tenant_tx(t, auth.user_id, run).await?,
-        None => state.db.platform_tx(run).await?,
-    };
+    let v = state
+        .db
+        .caller_tx(auth.tenant_id, auth.user_id, run)
+        .await?;
     Ok(web::Json(v))
 }
 
@@ -739,43 +752,20 @@ pub async fn publish_job(db: crate::db::Db, job: crate::jobs::Job) -> crate::job
         broadcast(c, &a, "announcement.published").await?;
         if a.priority == AnnouncementPriority::Urgent.as_str() {
             for t in tenants_of(c, &a).await? {
-                let people: Vec<(Uuid, String)> = users::table
-                    .filter(users::tenant_id.eq(t))
-                    .filter(users::active)
-                    .select((users::id, users::role))
-                    .load(c)
+                for (user, _, _) in addressed(c, t, &a.audience()).await? {
+                    notify(
+                        c,
+                        t,
+                        user,
+                        Note {
+                            kind: "announcement.urgent",
+                            title: a.title.clone(),
+                            body: crate::chat::excerpt(&a.body, 200),
+                            link: Some("/announcements"),
+                            urgent: true,
+                        },
+                    )
                     .await?;
-                let memberships: Vec<(Uuid, Uuid)> = user_stores::table
-                    .filter(user_stores::tenant_id.eq(t))
-                    .select((user_stores::user_id, user_stores::store_id))
-                    .load(c)
-                    .await?;
-                let audience = a.audience();
-                for (user, role) in people {
-                    let v = Viewer {
-                        user_id: user,
-                        role: Role::parse(&role).unwrap_or(Role::SalesRep),
-                        stores: memberships
-                            .iter()
-                            .filter(|m| m.0 == user)
-                            .map(|m| m.1)
-                            .collect(),
-                    };
-                    if audience.allows(&v) {
-                        notify(
-                            c,
-                            t,
-                            user,
-                            Note {
-                                kind: "announcement.urgent",
-                                title: a.title.clone(),
-                                body: crate::chat::excerpt(&a.body, 200),
-                                link: Some("/announcements"),
-                                urgent: true,
-                            },
-                        )
-                        .await?;
-                    }
                 }
             }
         }

@@ -172,11 +172,10 @@ pub async fn upload(
             .get_result(c)
             .await?)
     };
-    let saved = if auth.role == Role::PlatformAdmin {
-        state.db.platform_tx(insert).await
-    } else {
-        state.db.tenant_tx(tenant, auth.user_id, insert).await
-    };
+    let saved = state
+        .db
+        .caller_tx(auth.tenant_id, auth.user_id, insert)
+        .await;
     match saved {
         Ok(a) => Ok(HttpResponse::Created().json(a)),
         Err(e) => {

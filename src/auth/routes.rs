@@ -482,10 +482,10 @@ pub async fn me(state: web::Data<AppState>, auth: Auth) -> Result<web::Json<Me>,
         };
         Ok((user, tenant))
     };
-    let (user, tenant) = match auth.tenant_id {
-        Some(t) => state.db.tenant_tx(t, auth.user_id, load).await?,
-        None => state.db.platform_tx(load).await?,
-    };
+    let (user, tenant) = state
+        .db
+        .caller_tx(auth.tenant_id, auth.user_id, load)
+        .await?;
     Ok(web::Json(Me {
         permissions: rbac::permissions_of(user.role),
         user,

@@ -103,6 +103,20 @@ impl Db {
         finish(conn, result).await
     }
 
+    /// Runs `f` in the caller's tenant, or on the platform path for platform
+    /// staff (who have none).
+    pub async fn caller_tx<R>(
+        &self,
+        tenant_id: Option<Uuid>,
+        user_id: Uuid,
+        f: impl AsyncFnOnce(&mut Conn) -> Result<R, ApiError>,
+    ) -> Result<R, ApiError> {
+        match tenant_id {
+            Some(t) => self.tenant_tx(t, user_id, f).await,
+            None => self.platform_tx(f).await,
+        }
+    }
+
     /// A plain connection outside any tenant (health checks, role checks).
     pub async fn with_conn<R>(
         &self,

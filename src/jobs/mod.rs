@@ -294,10 +294,7 @@ pub async fn summary(
             dead: get("dead"),
         })
     };
-    let s = match tenant {
-        Some(t) => state.db.tenant_tx(t, auth.user_id, count).await?,
-        None => state.db.platform_tx(count).await?,
-    };
+    let s = state.db.caller_tx(tenant, auth.user_id, count).await?;
     Ok(web::Json(s))
 }
 
@@ -342,10 +339,7 @@ pub async fn list(
         }
         Ok(q.order(jobs::id.desc()).limit(limit + 1).load(c).await?)
     };
-    let rows = match tenant {
-        Some(t) => state.db.tenant_tx(t, auth.user_id, load).await?,
-        None => state.db.platform_tx(load).await?,
-    };
+    let rows = state.db.caller_tx(tenant, auth.user_id, load).await?;
     Ok(web::Json(Page::from_rows(rows, limit, |j| j.id)))
 }
 

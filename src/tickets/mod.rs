@@ -132,10 +132,8 @@ async fn run<R>(
     auth: &Auth,
     f: impl AsyncFnOnce(&mut Conn) -> Result<R, ApiError>,
 ) -> Result<R, ApiError> {
-    match side(auth)? {
-        Side::Platform => state.db.platform_tx(f).await,
-        Side::Tenant => state.db.tenant_tx(auth.tenant()?, auth.user_id, f).await,
-    }
+    side(auth)?;
+    state.db.caller_tx(auth.tenant_id, auth.user_id, f).await
 }
 
 /// The ticket if the caller may see it: platform staff all, business admins
@@ -205,7 +203,26 @@ type MessageRow = (
     DateTime<Utc>,
 );
 
+/// One message of a ticket as `side` may see it (None when it may not).
+async fn one_message(
+    c: &mut Conn,
+    ticket: Uuid,
+    side: Side,
+    id: Uuid,
+) -> Result<Option<TicketMessage>, ApiError> {
+    Ok(load_messages(c, ticket, side, Some(id)).await?.pop())
+}
+
 async fn messages(c: &mut Conn, ticket: Uuid, side: Side) -> Result<Vec<TicketMessage>, ApiError> {
+    load_messages(c, ticket, side, None).await
+}
+
+async fn load_messages(
+    c: &mut Conn,
+    ticket: Uuid,
+    side: Side,
+    only: Option<Uuid>,
+) -> Result<Vec<TicketMessage>, ApiError> {
     let mut q = ticket_messages::table
         .filter(ticket_messages::ticket_id.eq(ticket))
         .order(ticket_messages::id)
@@ -222,6 +239,9 @@ async fn messages(c: &mut Conn, ticket: Uuid, side: Side) -> Result<Vec<TicketMe
         .into_boxed();
     if side == Side::Tenant {
         q = q.filter(ticket_messages::kind.ne("internal"));
+    }
+    if let Some(m) = only {
+        q = q.filter(ticket_messages::id.eq(m));
     }
     let rows: Vec<MessageRow> = q.load(c).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
@@ -283,10 +303,7 @@ async fn announce(
 ) -> Result<TicketItem, ApiError> {
     let t: TicketItem = ticket_select!().filter(tickets::id.eq(id)).first(c).await?;
     let message = match message {
-        Some(m) => messages(c, id, Side::Tenant)
-            .await?
-            .into_iter()
-            .find(|x| x.id == m),
+        Some(m) => one_message(c, id, Side::Tenant, m).await?,
         None => None,
     };
     emit(
@@ -610,10 +627,7 @@ pub async fn reply(
         } else {
             tell_platform(c, &t, "ticket.note").await?;
         }
-        Ok(messages(c, t.id, side)
-            .await?
-            .into_iter()
-            .find(|x| x.id == mid))
+        one_message(c, t.id, side, mid).await
     })
     .await?;
     let m = m.ok_or(ApiError::NotFound)?;
