@@ -286,7 +286,10 @@ pub fn bench_main<C>(
             std::process::exit(2);
         }
     };
-    let mut server = match Server::start(server_of(&cfg), false) {
+    // KARAT_BENCH_KEEP_DATA=1 keeps the server's data directory (to study a
+    // seeded database afterwards); its path is printed at the end.
+    let keep = std::env::var_os("KARAT_BENCH_KEEP_DATA").is_some();
+    let mut server = match Server::start(server_of(&cfg), keep) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
@@ -297,6 +300,9 @@ pub fn bench_main<C>(
     let result = actix_web::rt::System::new().block_on(run(&cfg, &server));
     let _ = server.alive();
     server.stop();
+    if keep {
+        eprintln!("data kept in {}", server.data_dir.display());
+    }
     match result {
         Ok((rows, json)) => {
             let w = rows.iter().map(|r| r[0].len()).max().unwrap_or(0);

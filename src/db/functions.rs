@@ -6,8 +6,16 @@ use diesel::sql_types::{
 };
 
 diesel::define_sql_function! {
-    /// Records an event with the tenant's next seq and queues its NOTIFY; returns the seq.
-    fn karat_emit(tenant: Uuid, topic: Text, kind: Text, payload: Jsonb, audience: Jsonb, channel: Text) -> BigInt;
+    /// Records a tenant's events (parallel arrays) with its next seqs and queues
+    /// their NOTIFYs; returns the last seq.
+    fn karat_emit_batch(
+        tenant: Uuid,
+        topics: Array<Text>,
+        kinds: Array<Text>,
+        payloads: Array<Jsonb>,
+        audiences: Array<Jsonb>,
+        channel: Text,
+    ) -> BigInt;
 }
 
 diesel::define_sql_function! {

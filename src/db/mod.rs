@@ -85,7 +85,7 @@ impl Db {
             &format!("BEGIN; SET LOCAL app.tenant_id = '{tenant_id}'; SET LOCAL app.user_id = '{user_id}'"),
         )
         .await?;
-        let result = f(conn).await;
+        let result = crate::realtime::events::recording(conn, f).await;
         finish(conn, result).await
     }
 
@@ -99,7 +99,7 @@ impl Db {
         let conn: &mut Conn = &mut conn;
         AnsiTransactionManager::begin_transaction_sql(conn, "BEGIN; SET LOCAL app.platform = 'on'")
             .await?;
-        let result = f(conn).await;
+        let result = crate::realtime::events::recording(conn, f).await;
         finish(conn, result).await
     }
 

@@ -1,5 +1,7 @@
 //! Recording events in the mutation's transaction.
 
+use std::cell::RefCell;
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -80,8 +82,27 @@ pub struct StoredEvent {
     pub created_at: DateTime<Utc>,
 }
 
-/// Records an event in the current (tenant) transaction and returns its seq.
-/// Delivery starts when the transaction commits (NOTIFY is transactional).
+/// An event waiting for its transaction to finish.
+struct Pending {
+    tenant_id: Uuid,
+    topic: String,
+    kind: String,
+    payload: serde_json::Value,
+    audience: serde_json::Value,
+}
+
+tokio::task_local! {
+    /// Events recorded in the transaction this task is running (see [`recording`]).
+    static PENDING: RefCell<Vec<Pending>>;
+}
+
+/// Records an event in the current transaction. Delivery starts when the
+/// transaction commits (NOTIFY is transactional).
+///
+/// Inside [`recording`] (every `Db` transaction) the event is written with the
+/// transaction's others just before COMMIT, so the tenant's seq counter is
+/// locked for one statement and the commit, not for the rest of the work; seq
+/// order stays commit order. Elsewhere it is written at once.
 pub async fn emit(
     conn: &mut Conn,
     tenant_id: Uuid,
@@ -89,15 +110,63 @@ pub async fn emit(
     kind: &str,
     payload: serde_json::Value,
     audience: &Audience,
-) -> Result<i64, ApiError> {
-    let audience = serde_json::to_value(audience).map_err(anyhow::Error::from)?;
-    // One cached statement: next seq, the event row and its NOTIFY.
-    let seq: i64 = diesel::select(crate::db::functions::karat_emit(
-        tenant_id, topic, kind, payload, audience, CHANNEL,
-    ))
-    .get_result(conn)
-    .await?;
-    Ok(seq)
+) -> Result<(), ApiError> {
+    let mut event = Some(Pending {
+        tenant_id,
+        topic: topic.to_string(),
+        kind: kind.to_string(),
+        payload,
+        audience: serde_json::to_value(audience).map_err(anyhow::Error::from)?,
+    });
+    let deferred = PENDING
+        .try_with(|p| p.borrow_mut().extend(event.take()))
+        .is_ok();
+    match event {
+        Some(e) if !deferred => write(conn, vec![e]).await,
+        _ => Ok(()),
+    }
+}
+
+/// Runs `f` (the body of a transaction) collecting the events it emits, then
+/// writes them, one statement per tenant. An error writes nothing: the
+/// transaction is rolled back.
+pub async fn recording<R>(
+    conn: &mut Conn,
+    f: impl AsyncFnOnce(&mut Conn) -> Result<R, ApiError>,
+) -> Result<R, ApiError> {
+    PENDING
+        .scope(RefCell::new(Vec::new()), async {
+            let value = f(conn).await?;
+            let events = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
+            write(conn, events).await?;
+            Ok(value)
+        })
+        .await
+}
+
+/// Writes events: next seqs, rows and NOTIFYs in one call per tenant, in the
+/// order they were emitted.
+async fn write(conn: &mut Conn, mut events: Vec<Pending>) -> Result<(), ApiError> {
+    while let Some(first) = events.as_slice().first() {
+        let tenant = first.tenant_id;
+        let (batch, rest): (Vec<Pending>, Vec<Pending>) =
+            events.into_iter().partition(|e| e.tenant_id == tenant);
+        events = rest;
+        let (mut topics, mut kinds, mut payloads, mut audiences) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for e in batch {
+            topics.push(e.topic);
+            kinds.push(e.kind);
+            payloads.push(e.payload);
+            audiences.push(e.audience);
+        }
+        diesel::select(crate::db::functions::karat_emit_batch(
+            tenant, topics, kinds, payloads, audiences, CHANNEL,
+        ))
+        .get_result::<i64>(conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// `pg_notify` inside the current transaction (sent on commit).
