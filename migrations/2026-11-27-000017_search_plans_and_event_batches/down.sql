@@ -1,3 +1,21 @@
+CREATE OR REPLACE FUNCTION karat_lead_candidates(p_tenant uuid, p_store uuid)
+  RETURNS TABLE (user_id uuid, name text, open_leads bigint, languages text[])
+  LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN QUERY
+  SELECT u.id, u.name, coalesce(o.n, 0), coalesce(a.languages, '{}')
+    FROM users u
+    JOIN user_stores us ON us.user_id = u.id AND us.store_id = p_store
+    LEFT JOIN agents a ON a.user_id = u.id
+    LEFT JOIN (SELECT l.assigned_to, count(*) AS n FROM leads l
+                WHERE l.tenant_id = p_tenant AND l.assigned_to IS NOT NULL
+                  AND l.state NOT IN ('converted', 'lost', 'not_interested', 'wrong_number', 'dnd')
+                GROUP BY l.assigned_to) o ON o.assigned_to = u.id
+   WHERE u.tenant_id = p_tenant AND u.role = 'telecaller' AND u.active
+     AND coalesce(a.status, 'available') NOT IN ('break', 'leave')
+     AND EXISTS (SELECT 1 FROM presence p WHERE p.user_id = u.id);
+END
+$$;
 CREATE FUNCTION karat_emit(p_tenant uuid, p_topic text, p_kind text, p_payload jsonb,
                            p_audience jsonb, p_channel text) RETURNS bigint
   LANGUAGE plpgsql AS $$

@@ -1443,6 +1443,14 @@ export interface paths {
          *     has no gaps and follows commit order. Clients track the highest `seq` they
          *     have seen and resume from it after any disconnect, so nothing is lost.
          *
+         *     The server collects the events a transaction emits and writes them just
+         *     before its COMMIT, in one statement per tenant (`karat_emit_batch`: the next
+         *     seqs from the tenant's counter row, the rows, and the NOTIFYs). The counter
+         *     row stays locked from that statement to the commit, which is what makes seq
+         *     order commit order, and no longer than that: a long transaction does not hold
+         *     up the tenant's other writers. A transaction that fails writes none of its
+         *     events.
+         *
          *     ## Connecting
          *
          *     1. `POST /api/v1/realtime/ticket` with the bearer token → `{"ticket", "expires_in": 30, "url"}`.
