@@ -1,3 +1,20 @@
+CREATE OR REPLACE FUNCTION karat_enqueue_job(p_id uuid, p_tenant uuid, p_kind text, p_payload jsonb,
+                                  p_run_at timestamptz, p_max_attempts integer,
+                                  p_dedupe_key text, p_channel text) RETURNS boolean
+  LANGUAGE plpgsql AS $$
+DECLARE
+  n integer;
+BEGIN
+  INSERT INTO jobs (id, tenant_id, kind, payload, run_at, max_attempts, dedupe_key)
+    VALUES (p_id, p_tenant, p_kind, p_payload, p_run_at, p_max_attempts, p_dedupe_key)
+    ON CONFLICT DO NOTHING;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  PERFORM pg_notify(p_channel, p_kind);
+  RETURN n = 1;
+END
+$$;
+
+-- Telecallers of a store who could take a lead now (online, not on break or
 CREATE OR REPLACE FUNCTION karat_lead_candidates(p_tenant uuid, p_store uuid)
   RETURNS TABLE (user_id uuid, name text, open_leads bigint, languages text[])
   LANGUAGE plpgsql STABLE AS $$

@@ -63,3 +63,25 @@ BEGIN
      AND EXISTS (SELECT 1 FROM presence p WHERE p.user_id = u.id);
 END
 $$;
+
+-- Wake the job workers only for a job that is due (within the workers' 5 s
+-- poll, which also absorbs clock skew between the app and the database). A
+-- job for later (an SLA check, a reminder) is found by the poll; waking the
+-- workers for it cost each new lead a claim query that found nothing.
+CREATE OR REPLACE FUNCTION karat_enqueue_job(p_id uuid, p_tenant uuid, p_kind text, p_payload jsonb,
+                                             p_run_at timestamptz, p_max_attempts integer,
+                                             p_dedupe_key text, p_channel text) RETURNS boolean
+  LANGUAGE plpgsql AS $$
+DECLARE
+  n integer;
+BEGIN
+  INSERT INTO jobs (id, tenant_id, kind, payload, run_at, max_attempts, dedupe_key)
+    VALUES (p_id, p_tenant, p_kind, p_payload, p_run_at, p_max_attempts, p_dedupe_key)
+    ON CONFLICT DO NOTHING;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  IF n = 1 AND p_run_at <= clock_timestamp() + interval '5 seconds' THEN
+    PERFORM pg_notify(p_channel, p_kind);
+  END IF;
+  RETURN n = 1;
+END
+$$;

@@ -446,6 +446,7 @@ async fn open_lead(
         },
     )
     .await
+    .map(|lead| lead.id)
 }
 
 /// Visit list filters.

@@ -173,7 +173,7 @@ pub async fn create(
                     field: "customer_id".into(),
                 });
             }
-            let id = super::create_lead(
+            super::create_lead(
                 c,
                 tenant,
                 Some(auth.user_id),
@@ -186,8 +186,7 @@ pub async fn create(
                     note: b.note.as_deref().map(str::trim),
                 },
             )
-            .await?;
-            super::load(c, id).await
+            .await
         })
         .await?;
     Ok(HttpResponse::Created().json(lead))

@@ -442,7 +442,8 @@ pub async fn give(
     reason: &str,
 ) -> Result<(), ApiError> {
     let settings = settings(c, tenant, lead.store_id).await?;
-    give_under(c, tenant, &settings, lead, to, actor, reason).await
+    give_under(c, tenant, &settings, lead, to, actor, reason).await?;
+    Ok(())
 }
 
 /// [`give`] with the store's settings already read.
@@ -454,7 +455,7 @@ async fn give_under(
     to: Uuid,
     actor: Option<Uuid>,
     reason: &str,
-) -> Result<(), ApiError> {
+) -> Result<LeadItem, ApiError> {
     let from = LeadState::parse(&lead.state).unwrap_or(LeadState::New);
     let state = if from == LeadState::New {
         LeadState::Assigned
@@ -527,7 +528,7 @@ async fn give_under(
         &lead_audience(lead.store_id, &[Some(to), lead.assigned_to]),
     )
     .await?;
-    Ok(())
+    Ok(after)
 }
 
 /// Assigns `lead` by its store's rule (sticky owner first). Returns who got
@@ -539,17 +540,30 @@ pub async fn auto_assign(
     exclude: Option<Uuid>,
     reason: &str,
 ) -> Result<Option<Uuid>, ApiError> {
+    Ok(assign_by_rule(c, tenant, lead_id, exclude, reason)
+        .await?
+        .assigned_to)
+}
+
+/// [`auto_assign`], returning the lead as it now is.
+async fn assign_by_rule(
+    c: &mut Conn,
+    tenant: Uuid,
+    lead_id: Uuid,
+    exclude: Option<Uuid>,
+    reason: &str,
+) -> Result<LeadItem, ApiError> {
     lock_assignment(c, tenant).await?;
     let lead = load(c, lead_id).await?;
     let open = LeadState::parse(&lead.state).is_some_and(|s| !s.is_closed());
     if !open || (lead.assigned_to.is_some() && exclude.is_none()) {
-        return Ok(lead.assigned_to);
+        return Ok(lead);
     }
     let settings = settings(c, tenant, lead.store_id).await?;
     let rule = AssignRule::parse(&settings.rule).unwrap_or(AssignRule::RoundRobin);
     let cands = candidates(c, tenant, lead.store_id).await?;
     if cands.is_empty() || rule == AssignRule::Manual {
-        return Ok(None);
+        return Ok(lead);
     }
     let sticky = recent_caller(c, tenant, lead.customer_id, settings.sticky_days).await?;
     let ask = Ask {
@@ -560,15 +574,14 @@ pub async fn auto_assign(
         exclude,
     };
     let Some(to) = engine::choose(rule, &cands, &ask) else {
-        return Ok(None);
+        return Ok(lead);
     };
     let why = if Some(to) == sticky {
         "sticky: called this number recently"
     } else {
         reason
     };
-    give_under(c, tenant, &settings, &lead, to, None, why).await?;
-    Ok(Some(to))
+    give_under(c, tenant, &settings, &lead, to, None, why).await
 }
 
 /// A new lead.
@@ -582,13 +595,14 @@ pub struct NewLead<'a> {
     pub note: Option<&'a str>,
 }
 
-/// Creates a lead and assigns it at once when the store's rule allows.
+/// Creates a lead and assigns it at once when the store's rule allows;
+/// returns it as it then is.
 pub async fn create_lead(
     c: &mut Conn,
     tenant: Uuid,
     actor: Option<Uuid>,
     new: NewLead<'_>,
-) -> Result<Uuid, ApiError> {
+) -> Result<LeadItem, ApiError> {
     let id = Uuid::now_v7();
     diesel::insert_into(leads::table)
         .values((
@@ -625,8 +639,7 @@ pub async fn create_lead(
         &lead_audience(new.store_id, &[]),
     )
     .await?;
-    auto_assign(c, tenant, id, None, "automatic").await?;
-    Ok(id)
+    assign_by_rule(c, tenant, id, None, "automatic").await
 }
 
 /// Hands the store backlog to telecallers while someone can take a lead
