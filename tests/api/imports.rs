@@ -515,3 +515,107 @@ async fn import_and_export_follow_the_role_matrix_and_tenants() {
         .await
         .problem(422);
 }
+
+/// Text search over thousands of customers: a rare name among the oldest, a
+/// phone fragment (always read through the trigram index), a common name
+/// among the newest, and one in between are all found, page after page.
+#[actix_web::test]
+async fn searches_find_rare_fragments_beyond_the_newest_customers() {
+    let app = TestApp::spawn().await;
+    let admin = app.token(T::A, Role::BusinessAdmin).await;
+    let store = app.a.stores[0];
+    let mut csv = String::from("Customer Name,Mobile No\r\n");
+    // The oldest seven are the only Zubeidas; 5,600 newer customers follow.
+    for i in 0..7 {
+        csv.push_str(&format!("Zubeida Qureshi {i},{}\r\n", mobile()));
+    }
+    for i in 0..5_600 {
+        csv.push_str(&format!("Common Person {i},{}\r\n", mobile()));
+    }
+    let r = upload(&app, &admin, "many.csv", "text/csv", csv.into_bytes()).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let id = r.body["import"]["id"].as_str().unwrap().to_string();
+    let r = app
+        .post(
+            &format!("/api/v1/customers/imports/{id}/validate"),
+            Some(&admin),
+            json!({"mapping": r.body["suggested_mapping"], "home_store_id": store}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    app.post(
+        &format!("/api/v1/customers/imports/{id}/confirm"),
+        Some(&admin),
+        json!({}),
+    )
+    .await;
+    let done = wait_done(&app, &admin, &id).await;
+    assert_eq!(done["imported_rows"], 5_607, "{done}");
+
+    // Rare: not among the newest 5,000, found through the index.
+    let r = app
+        .get("/api/v1/customers?q=zubeida&limit=5", Some(&admin))
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let first: Vec<&str> = r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(first.len(), 5);
+    assert!(first.iter().all(|n| n.starts_with("Zubeida Qureshi")));
+    let cursor = r.body["next_cursor"].as_str().expect("a second page");
+    let r = app
+        .get(
+            &format!("/api/v1/customers?q=zubeida&limit=5&cursor={cursor}"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.body["items"].as_array().unwrap().len(), 2, "{r:?}");
+    assert!(r.body["next_cursor"].is_null());
+    let phone = r.body["items"][0]["phone"].as_str().unwrap().to_string();
+    let r = app
+        .get(
+            &format!("/api/v1/customers?q={}", &phone[phone.len() - 7..]),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert!(
+        r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["phone"] == phone.as_str()),
+        "{r:?}"
+    );
+
+    // Common: a full page from the newest customers, newest first.
+    let r = app
+        .get("/api/v1/customers?q=common%20person&limit=50", Some(&admin))
+        .await;
+    let items = r.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 50);
+    assert_eq!(items[0]["name"], "Common Person 5599");
+    assert!(r.body["next_cursor"].is_string());
+
+    // In between: "person 1" matches 1, 10–19, 100–199 and 1000–1999, most of
+    // them older than the window; every one is found.
+    let mut seen = 0;
+    let mut cursor = String::new();
+    loop {
+        let r = app
+            .get(
+                &format!("/api/v1/customers?q=person%201&limit=100{cursor}"),
+                Some(&admin),
+            )
+            .await;
+        seen += r.body["items"].as_array().unwrap().len();
+        match r.body["next_cursor"].as_str() {
+            Some(c) => cursor = format!("&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, 1 + 10 + 100 + 1000);
+}
