@@ -138,39 +138,22 @@ struct Config {
 impl Config {
     fn parse() -> Res<Config> {
         let mut c = Config {
-            server: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/karat"),
+            server: support::default_server(),
             rows: 100_000,
             total: 1_000_000,
             queries: 3_000,
             concurrency: 8,
         };
-        let mut args = std::env::args().skip(1);
-        while let Some(a) = args.next() {
-            let mut num = |name: &str| -> Res<usize> {
-                args.next()
-                    .and_then(|v| v.parse().ok())
-                    .ok_or_else(|| format!("{name} needs a number"))
-            };
-            match a.as_str() {
-                "--rows" => c.rows = num("--rows")?,
-                "--total" => c.total = num("--total")?,
-                "--queries" => c.queries = num("--queries")?,
-                "--concurrency" => c.concurrency = num("--concurrency")?,
-                "--server" => {
-                    c.server = args
-                        .next()
-                        .map(PathBuf::from)
-                        .ok_or("--server needs a path")?
-                }
-                "--bench" => {}
-                "--help" | "-h" => {
-                    return Err(
-                        "usage: cargo bench --bench customers -- [--rows N] [--total N] [--queries N] [--concurrency N] [--server PATH]".into(),
-                    );
-                }
-                other => return Err(format!("unknown argument {other}")),
-            }
-        }
+        support::parse_args(
+            "cargo bench --bench customers -- [--rows N] [--total N] [--queries N] [--concurrency N] [--server PATH]",
+            &mut c.server,
+            &mut [
+                ("rows", &mut c.rows),
+                ("total", &mut c.total),
+                ("queries", &mut c.queries),
+                ("concurrency", &mut c.concurrency),
+            ],
+        )?;
         Ok(c)
     }
 }

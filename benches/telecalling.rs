@@ -53,29 +53,20 @@ struct Config {
 impl Config {
     fn parse() -> Res<Config> {
         let mut c = Config {
-            server: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/karat"),
+            server: support::default_server(),
             telecallers: 200,
             rate: 50,
             secs: 20,
         };
-        let mut args = std::env::args().skip(1);
-        while let Some(a) = args.next() {
-            let mut num = |name: &str| -> Res<usize> {
-                args.next()
-                    .and_then(|v| v.parse().ok())
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| format!("{name} needs a positive number"))
-            };
-            match a.as_str() {
-                "--telecallers" => c.telecallers = num("--telecallers")?,
-                "--rate" => c.rate = num("--rate")?,
-                "--secs" => c.secs = num("--secs")?,
-                "--server" => c.server = args.next().ok_or("--server needs a path")?.into(),
-                // `cargo bench` passes --bench.
-                "--bench" => {}
-                other => return Err(format!("unknown argument {other}")),
-            }
-        }
+        support::parse_args(
+            "cargo bench --bench telecalling -- [--telecallers N] [--rate N] [--secs N] [--server PATH]",
+            &mut c.server,
+            &mut [
+                ("telecallers", &mut c.telecallers),
+                ("rate", &mut c.rate),
+                ("secs", &mut c.secs),
+            ],
+        )?;
         Ok(c)
     }
 }

@@ -166,7 +166,7 @@ impl Config {
             calibrate: 200,
             open_concurrency: 200,
             client_threads: 2,
-            server: Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/karat"),
+            server: support::default_server(),
             keep_data: false,
         };
         let mut args: Vec<String> = std::env::args().skip(1).collect();

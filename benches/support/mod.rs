@@ -268,6 +268,43 @@ pub async fn get_json(http: &awc::Client, url: &str, token: &str) -> Res<(u16, V
     ))
 }
 
+/// The release server the benches start unless `--server` says otherwise.
+pub fn default_server() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/karat")
+}
+
+/// Parses a bench's command line: `--<name> N` (a positive number) for each
+/// of `numbers`, `--server PATH`, `--help` (answers with `usage`), and the
+/// `--bench` that `cargo bench` passes.
+pub fn parse_args(
+    usage: &str,
+    server: &mut PathBuf,
+    numbers: &mut [(&str, &mut usize)],
+) -> Res<()> {
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--server" => *server = args.next().ok_or("--server needs a path")?.into(),
+            "--bench" => {}
+            "--help" | "-h" => return Err(format!("usage: {usage}")),
+            flag => {
+                let Some((_, slot)) = numbers
+                    .iter_mut()
+                    .find(|(name, _)| flag.strip_prefix("--") == Some(*name))
+                else {
+                    return Err(format!("unknown argument {flag}"));
+                };
+                **slot = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| format!("{flag} needs a positive number"))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// What a bench run returns: table rows (metric, value, target) and a JSON summary.
 pub type Outcome = Res<(Vec<[String; 3]>, Value)>;
 

@@ -812,11 +812,12 @@ fn search_needle(q: &str) -> String {
         .chars()
         .filter(|c| !matches!(c, ' ' | '-' | '(' | ')'))
         .collect();
-    if !compact.is_empty() && compact.chars().all(|c| c.is_ascii_digit() || c == '+') {
-        compact
-    } else {
-        q
-    }
+    if phone_like(&compact) { compact } else { q }
+}
+
+/// Digits, perhaps after a `+`: (a piece of) a phone number.
+fn phone_like(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '+')
 }
 
 /// Applies the list filters (search text, tag, city, tier, home store).
@@ -897,9 +898,8 @@ async fn list_page(
     limit: i64,
 ) -> Result<Vec<SummaryRow>, ApiError> {
     let needle = filter.q.as_deref().map(search_needle).unwrap_or_default();
-    let index_only = full_phone_candidates(&needle).is_none()
-        && (needle.contains('@')
-            || (!needle.is_empty() && needle.chars().all(|ch| ch.is_ascii_digit() || ch == '+')));
+    let index_only =
+        full_phone_candidates(&needle).is_none() && (needle.contains('@') || phone_like(&needle));
     if index_only {
         c.batch_execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off")
             .await?;

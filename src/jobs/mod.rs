@@ -25,7 +25,7 @@ use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Page, PageParams};
 use crate::state::AppState;
 
-/// NOTIFY channel that wakes workers when a job is enqueued.
+/// NOTIFY channel that wakes workers when a job is enqueued that is due now.
 pub const CHANNEL: &str = "karat_jobs";
 /// How long a claimed job may run before another worker may take it over.
 const LEASE: Duration = Duration::from_secs(300);
@@ -44,7 +44,8 @@ pub struct NewJob<'a> {
 /// Enqueues in the caller's transaction (so a job exists only if the change committed).
 /// Returns false when a job with the same dedupe key already exists.
 pub async fn enqueue(c: &mut Conn, job: NewJob<'_>) -> Result<bool, ApiError> {
-    // One cached statement: the insert (unless the key exists) and the wake-up.
+    // One cached statement: the insert (unless the key exists) and, for a job
+    // due now, the wake-up (later ones are found by the workers' poll).
     Ok(diesel::select(crate::db::functions::karat_enqueue_job(
         Uuid::now_v7(),
         job.tenant_id,
@@ -195,7 +196,7 @@ pub async fn drain(db: &Db, registry: &Registry) -> Result<usize, ApiError> {
     Ok(ran)
 }
 
-/// A worker: drains on every NOTIFY and at least every `poll` (for scheduled retries).
+/// A worker: drains on every NOTIFY and at least every `poll` (for scheduled jobs and retries).
 pub async fn run_worker(db: Db, registry: Registry, poll: Duration) {
     loop {
         let mut listener = match AsyncPgConnection::establish(db.url()).await {

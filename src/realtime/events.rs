@@ -111,20 +111,18 @@ pub async fn emit(
     payload: serde_json::Value,
     audience: &Audience,
 ) -> Result<(), ApiError> {
-    let mut event = Some(Pending {
+    let event = Pending {
         tenant_id,
         topic: topic.to_string(),
         kind: kind.to_string(),
         payload,
         audience: serde_json::to_value(audience).map_err(anyhow::Error::from)?,
-    });
-    let deferred = PENDING
-        .try_with(|p| p.borrow_mut().extend(event.take()))
-        .is_ok();
-    match event {
-        Some(e) if !deferred => write(conn, vec![e]).await,
-        _ => Ok(()),
+    };
+    if PENDING.try_with(|_| ()).is_err() {
+        return write(conn, vec![event]).await;
     }
+    PENDING.with(|p| p.borrow_mut().push(event));
+    Ok(())
 }
 
 /// Runs `f` (the body of a transaction) collecting the events it emits, then
