@@ -2,16 +2,15 @@
 //! node. The state logic ([`HubState`]) is plain Rust; the actor only adds the
 //! mailbox, database reads and the idle timer.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicU16, Ordering};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, Weak};
+use std::task::{Context as TaskContext, Waker};
 use std::time::Duration;
 
 use actix::prelude::*;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use serde::{Deserialize, Serialize};
-use tokio::sync::{Notify, mpsc};
 use uuid::Uuid;
 
 use super::events::{Audience, StoredEvent, Viewer};
@@ -22,29 +21,88 @@ use crate::db::schema::{event_counters, events};
 /// How long a hub with no sessions lingers before stopping.
 const IDLE_STOP: Duration = Duration::from_secs(60);
 
-/// Tells a session loop to close its socket.
-#[derive(Default)]
-pub struct Kick {
-    code: AtomicU16,
-    notify: Notify,
+/// One socket's outbound queue as the hubs see it. It is bounded: a client
+/// that lets it fill is closed with [`CLOSE_RESUME`] and resumes from its last
+/// seq. The socket's connection drains it ([`super::socket`]); nothing is
+/// allocated while it is empty.
+pub struct Outbox {
+    cap: usize,
+    inner: Mutex<OutboxInner>,
 }
 
-impl Kick {
-    /// Asks the session to close with `code`.
-    pub fn fire(&self, code: u16) {
-        self.code.store(code, Ordering::SeqCst);
-        self.notify.notify_one();
+#[derive(Default)]
+struct OutboxInner {
+    queue: VecDeque<Arc<str>>,
+    /// The close code the socket must send; the first request wins.
+    close: Option<u16>,
+    waker: Option<Waker>,
+}
+
+impl Outbox {
+    /// An empty outbox holding at most `cap` messages.
+    pub fn new(cap: usize) -> Arc<Outbox> {
+        Arc::new(Outbox {
+            cap,
+            inner: Mutex::default(),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, OutboxInner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn update(&self, f: impl FnOnce(&mut OutboxInner) -> bool) -> bool {
+        let (done, waker) = {
+            let mut inner = self.lock();
+            (f(&mut inner), inner.waker.take())
+        };
+        if let Some(w) = waker {
+            w.wake();
+        }
+        done
+    }
+
+    /// Queues `text`; a full queue closes the socket instead. False when the
+    /// socket is closing (the caller forgets it).
+    pub fn push(&self, text: &Arc<str>) -> bool {
+        self.update(|inner| {
+            if inner.close.is_some() {
+                false
+            } else if inner.queue.len() >= self.cap {
+                inner.close = Some(CLOSE_RESUME);
+                false
+            } else {
+                inner.queue.push_back(text.clone());
+                true
+            }
+        })
+    }
+
+    /// Asks the socket to close with `code`.
+    pub fn close(&self, code: u16) {
+        self.update(|inner| {
+            inner.close.get_or_insert(code);
+            true
+        });
     }
 
     /// The close code asked for, if any.
-    pub fn fired(&self) -> Option<u16> {
-        Some(AtomicU16::load(&self.code, Ordering::SeqCst)).filter(|c| *c != 0)
+    pub fn closing(&self) -> Option<u16> {
+        self.lock().close
     }
 
-    /// Waits until fired; returns the close code.
-    pub async fn wait(&self) -> u16 {
-        self.notify.notified().await;
-        AtomicU16::load(&self.code, Ordering::SeqCst)
+    /// Takes everything queued and the close asked for, if any; when there is
+    /// neither, `cx` is woken by the next push or close.
+    pub fn poll_take(&self, cx: &mut TaskContext<'_>) -> (VecDeque<Arc<str>>, Option<u16>) {
+        let mut inner = self.lock();
+        let queued = std::mem::take(&mut inner.queue);
+        if queued.is_empty() && inner.close.is_none() {
+            match &inner.waker {
+                Some(w) if w.will_wake(cx.waker()) => {}
+                _ => inner.waker = Some(cx.waker().clone()),
+            }
+        }
+        (queued, inner.close)
     }
 }
 
@@ -52,8 +110,13 @@ impl Kick {
 pub struct PlatformSocket {
     pub auth_session: Uuid,
     pub user: Uuid,
-    pub tx: mpsc::Sender<Arc<str>>,
-    pub kick: Arc<Kick>,
+    pub out: Arc<Outbox>,
+}
+
+impl Drop for PlatformSocket {
+    fn drop(&mut self) {
+        self.out.close(CLOSE_RESUME);
+    }
 }
 
 /// A connected socket as the hub sees it.
@@ -66,9 +129,15 @@ pub struct SessionHandle {
     pub viewer: Viewer,
     /// `None`: every topic.
     pub topics: Option<HashSet<String>>,
-    /// Bounded outbound queue; full means the client is too slow.
-    pub tx: mpsc::Sender<Arc<str>>,
-    pub kick: Arc<Kick>,
+    pub out: Arc<Outbox>,
+}
+
+/// A session the hub forgets is closed: kicked, too slow, or the hub stopped
+/// (the client resumes; a kick's own code comes first).
+impl Drop for SessionHandle {
+    fn drop(&mut self) {
+        self.out.close(CLOSE_RESUME);
+    }
 }
 
 /// Which sockets a control message closes.
@@ -100,13 +169,7 @@ impl HubState {
 
     /// Queues `text` for one session; a full queue drops the session (it must resume).
     fn push(handle: &SessionHandle, text: &Arc<str>) -> bool {
-        match handle.tx.try_send(text.clone()) {
-            Ok(()) => true,
-            Err(_) => {
-                handle.kick.fire(CLOSE_RESUME);
-                false
-            }
-        }
+        handle.out.push(text)
     }
 
     /// Whether `ev` goes to `h`.
@@ -259,7 +322,7 @@ impl HubState {
                 Target::All => true,
             };
             if hit {
-                h.kick.fire(code);
+                h.out.close(code);
             }
             !hit
         });
@@ -441,7 +504,7 @@ impl Handler<Join> for TenantHub {
                 Ok(None) => act.state.join_after_reset(msg.handle),
                 Err(e) => {
                     tracing::error!(tenant.id = %act.tenant, error = ?e, "replay failed");
-                    msg.handle.kick.fire(CLOSE_RESUME);
+                    msg.handle.out.close(CLOSE_RESUME);
                 }
             }),
         );
@@ -627,15 +690,10 @@ impl Hubs {
         let text: Arc<str> = text.into();
         let mut sockets = self.platform.lock().unwrap_or_else(|p| p.into_inner());
         let mut sent = 0;
-        sockets.retain(|_, s| match s.tx.try_send(text.clone()) {
-            Ok(()) => {
-                sent += 1;
-                true
-            }
-            Err(_) => {
-                s.kick.fire(CLOSE_RESUME);
-                false
-            }
+        sockets.retain(|_, s| {
+            let ok = s.out.push(&text);
+            sent += usize::from(ok);
+            ok
         });
         sent
     }
@@ -652,7 +710,7 @@ impl Hubs {
                     Target::All => true,
                 };
                 if hit {
-                    s.kick.fire(code);
+                    s.out.close(code);
                 }
                 !hit
             });
@@ -689,12 +747,8 @@ mod tests {
     use super::*;
     use crate::auth::rbac::Role;
 
-    fn handle(
-        role: Role,
-        stores: &[Uuid],
-        cap: usize,
-    ) -> (SessionHandle, mpsc::Receiver<Arc<str>>) {
-        let (tx, rx) = mpsc::channel(cap);
+    fn handle(role: Role, stores: &[Uuid], cap: usize) -> (SessionHandle, Arc<Outbox>) {
+        let out = Outbox::new(cap);
         let h = SessionHandle {
             id: Uuid::now_v7(),
             auth_session: Uuid::now_v7(),
@@ -705,10 +759,9 @@ mod tests {
                 stores: stores.to_vec(),
             },
             topics: None,
-            tx,
-            kick: Arc::default(),
+            out: out.clone(),
         };
-        (h, rx)
+        (h, out)
     }
 
     fn event(seq: i64, audience: Audience) -> StoredEvent {
@@ -722,12 +775,13 @@ mod tests {
         }
     }
 
-    fn drain(rx: &mut mpsc::Receiver<Arc<str>>) -> Vec<serde_json::Value> {
-        let mut out = vec![];
-        while let Ok(m) = rx.try_recv() {
-            out.push(serde_json::from_str(&m).unwrap());
-        }
-        out
+    fn drain(out: &mut Arc<Outbox>) -> Vec<serde_json::Value> {
+        let waker = futures_util::task::noop_waker();
+        let (queued, _) = out.poll_take(&mut TaskContext::from_waker(&waker));
+        queued
+            .iter()
+            .map(|m| serde_json::from_str(m).unwrap())
+            .collect()
     }
 
     #[test]
@@ -792,8 +846,7 @@ mod tests {
     #[test]
     fn a_slow_consumer_is_dropped_without_blocking_others() {
         let mut hub = HubState::default();
-        let (slow, _keep) = handle(Role::Manager, &[], 2);
-        let slow_kick = slow.kick.clone();
+        let (slow, slow_out) = handle(Role::Manager, &[], 2);
         let (fast, mut rf) = handle(Role::Manager, &[], 64);
         hub.join(slow, &[]);
         hub.join(fast, &[]);
@@ -801,10 +854,7 @@ mod tests {
             hub.deliver(&event(seq, Audience::Tenant));
         }
         assert_eq!(hub.len(), 1, "the slow one is gone");
-        assert_eq!(
-            AtomicU16::load(&slow_kick.code, Ordering::SeqCst),
-            CLOSE_RESUME
-        );
+        assert_eq!(slow_out.closing(), Some(CLOSE_RESUME));
         assert_eq!(drain(&mut rf).len(), 6, "hello + 5 events");
     }
 
@@ -827,5 +877,7 @@ mod tests {
         assert!(drain(&mut rb).is_empty(), "no echo to the typist");
         hub.kick(&Target::User(b_user), 4001);
         assert_eq!(hub.len(), 1);
+        assert_eq!(rb.closing(), Some(4001));
+        assert_eq!(ra.closing(), None);
     }
 }

@@ -4,19 +4,19 @@ pub mod events;
 pub mod hub;
 pub mod presence;
 pub mod protocol;
+mod socket;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use actix_web::body::BoxBody;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use actix_ws::{CloseCode, CloseReason, Message, ProtocolError};
 use chrono::Utc;
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
-use tokio::sync::mpsc;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -27,11 +27,8 @@ use crate::http::error::{ApiError, Problem};
 use crate::state::AppState;
 use crate::users;
 use events::{CHANNEL, CONTROL_CHANNEL, Viewer};
-use hub::{
-    Hubs, Join, Kick, KickSessions, Leave, PlatformSocket, SessionHandle, SetPresence, Target,
-    Topics, Typing, Wake,
-};
-use protocol::{CLOSE_IDLE, CLOSE_NO_HELLO, CLOSE_REVOKED, ClientMsg, ServerMsg, VERSION};
+use hub::{Hubs, KickSessions, Target, Typing, Wake};
+use protocol::{CLOSE_REVOKED, ServerMsg};
 
 /// Largest frame a client may send.
 pub const MAX_FRAME: usize = 64 * 1024;
@@ -216,239 +213,15 @@ pub async fn connect(
         ));
     }
     let holder = consume(&state, &query.ticket).await?;
-    let (response, session, stream) = actix_ws::handle(&req, body)
-        .map_err(|e| ApiError::BadRequest(format!("Not a WebSocket upgrade: {e}")))?;
-    let hubs = state.hubs.clone();
-    actix_web::rt::spawn(run_session(
-        hubs,
-        session,
-        stream.max_frame_size(MAX_FRAME),
-        holder,
-    ));
-    Ok(response)
-}
-
-fn close_reason(code: u16) -> &'static str {
-    if code == CLOSE_REVOKED {
-        "signed out"
-    } else {
-        "too slow: resume"
-    }
-}
-
-/// Deregisters the socket from its hub (or the platform registry) however the loop ends.
-struct LeaveGuard {
-    hubs: Arc<Hubs>,
-    hub: Option<actix::Addr<hub::TenantHub>>,
-    id: Uuid,
-    user: Uuid,
-}
-
-impl Drop for LeaveGuard {
-    fn drop(&mut self) {
-        match &self.hub {
-            Some(hub) => hub.do_send(Leave {
-                id: self.id,
-                user: self.user,
-            }),
-            None => self.hubs.leave_platform(self.id),
-        }
-    }
-}
-
-async fn close(session: actix_ws::Session, code: u16, why: &str) {
-    let _ = session
-        .close(Some(CloseReason {
-            code: CloseCode::Other(code),
-            description: Some(why.into()),
-        }))
-        .await;
-}
-
-async fn run_session(
-    hubs: Arc<Hubs>,
-    mut session: actix_ws::Session,
-    mut stream: actix_ws::MessageStream,
-    holder: Holder,
-) {
-    // The first message must be a hello.
-    let hello = tokio::time::timeout(HELLO_TIMEOUT, async {
-        loop {
-            match stream.recv().await {
-                Some(Ok(Message::Text(t))) => return serde_json::from_str::<ClientMsg>(&t).ok(),
-                Some(Ok(Message::Ping(b))) => {
-                    let _ = session.pong(&b).await;
-                }
-                Some(Ok(_)) => continue,
-                _ => return None,
-            }
-        }
-    })
-    .await;
-    let Ok(Some(ClientMsg::Hello {
-        v,
-        resume_after,
-        topics,
-    })) = hello
-    else {
-        return close(session, CLOSE_NO_HELLO, "expected a hello message").await;
-    };
-    if v != VERSION {
-        return close(session, CLOSE_NO_HELLO, "unsupported protocol version").await;
-    }
-    let (tx, mut rx) = mpsc::channel::<Arc<str>>(OUT_BUFFER);
-    let user = holder.viewer.user_id;
-    let kick = Arc::new(Kick::default());
-    let id = Uuid::now_v7();
-    // Who types, for the chat channel checks typing goes through.
-    let typist = Auth {
-        user_id: user,
-        tenant_id: holder.tenant,
-        role: holder.viewer.role,
-        store_ids: holder.viewer.stores.clone(),
-        session_id: holder.auth_session,
-        name: holder.name.clone(),
-        meta: Default::default(),
-    };
-    // A tenant's people join its hub; platform staff sit in the node's
-    // platform registry and receive notices only.
-    let hub = match holder.tenant {
-        Some(tenant) => {
-            let handle = SessionHandle {
-                id,
-                auth_session: holder.auth_session,
-                name: holder.name,
-                viewer: holder.viewer,
-                topics: topics.map(|t| t.into_iter().collect()),
-                tx,
-                kick: kick.clone(),
-            };
-            let hub = hubs.get(tenant);
-            if hub
-                .send(Join {
-                    handle,
-                    resume_after,
-                })
-                .await
-                .is_err()
-            {
-                // The hub was stopping as we joined; the client resumes into a fresh one.
-                return close(session, protocol::CLOSE_RESUME, "please resume").await;
-            }
-            Some(hub)
-        }
-        None => {
-            let hello = ServerMsg::Hello {
-                v: VERSION,
-                session: id,
-                last_seq: 0,
-            };
-            if session.text(hello.json()).await.is_err() {
-                return;
-            }
-            hubs.join_platform(
-                id,
-                PlatformSocket {
-                    auth_session: holder.auth_session,
-                    user,
-                    tx,
-                    kick: kick.clone(),
-                },
-            );
-            None
-        }
-    };
-    let _guard = LeaveGuard {
-        hubs: hubs.clone(),
-        hub: hub.clone(),
-        id,
-        user,
-    };
-    let mut heartbeat = tokio::time::interval(HEARTBEAT);
-    heartbeat.tick().await;
-    let mut last_typing: Option<Instant> = None;
-    let mut last_heard = Instant::now();
-    loop {
-        tokio::select! {
-            out = rx.recv() => match out {
-                Some(text) => if session.text(&*text).await.is_err() { break },
-                // The hub let go of us: it says why through the kick.
-                None => match kick.fired() {
-                    Some(code) => return close(session, code, close_reason(code)).await,
-                    None => break,
-                },
-            },
-            code = kick.wait() => return close(session, code, close_reason(code)).await,
-            msg = stream.recv() => match msg {
-                Some(Ok(Message::Text(text))) => {
-                    last_heard = Instant::now();
-                    match serde_json::from_str::<ClientMsg>(&text) {
-                        Ok(ClientMsg::Subscribe { topics }) | Ok(ClientMsg::Unsubscribe { topics }) if topics.len() > 100 => {
-                            let _ = session.text(ServerMsg::Error { code: "too_many_topics", message: "at most 100 topics" }.json()).await;
-                        }
-                        Ok(ClientMsg::Subscribe { topics }) => {
-                            let ack = ServerMsg::Ack { of: "subscribe", topics: &topics }.json();
-                            if let Some(hub) = &hub { hub.do_send(Topics { id, topics, subscribe: true }); }
-                            let _ = session.text(ack).await;
-                        }
-                        Ok(ClientMsg::Unsubscribe { topics }) => {
-                            let ack = ServerMsg::Ack { of: "unsubscribe", topics: &topics }.json();
-                            if let Some(hub) = &hub { hub.do_send(Topics { id, topics, subscribe: false }); }
-                            let _ = session.text(ack).await;
-                        }
-                        // Platform staff have no colleagues to show typing or presence to.
-                        Ok(ClientMsg::Typing { .. }) | Ok(ClientMsg::Presence { .. }) if hub.is_none() => {}
-                        Ok(ClientMsg::Typing { topic }) if topic.len() <= 200 => {
-                            // Typing is advisory: at most one signal per second per socket.
-                            if last_typing.is_none_or(|t| t.elapsed() >= TYPING_EVERY) {
-                                last_typing = Some(Instant::now());
-                                match topic.strip_prefix("chat:").map(str::parse::<Uuid>) {
-                                    Some(Ok(channel)) => {
-                                        actix_web::rt::spawn(crate::chat::typing(hubs.db().clone(), typist.clone(), channel));
-                                    }
-                                    Some(Err(_)) => {}
-                                    None => if let Some(hub) = &hub { hub.do_send(Typing::Topic { from: id, topic }) },
-                                }
-                            }
-                        }
-                        Ok(ClientMsg::Presence { status }) => match presence::STATUSES.iter().find(|s| **s == status) {
-                            Some(s) => if let Some(hub) = &hub { hub.do_send(SetPresence { user, status: s }) },
-                            None => {
-                                let _ = session.text(ServerMsg::Error { code: "bad_status", message: "status must be online, away, busy or on_call" }.json()).await;
-                            }
-                        },
-                        Ok(_) => {
-                            let _ = session.text(ServerMsg::Error { code: "unexpected", message: "message not allowed here" }.json()).await;
-                        }
-                        Err(_) => {
-                            let _ = session.text(ServerMsg::Error { code: "bad_message", message: "not a protocol message" }.json()).await;
-                        }
-                    }
-                }
-                Some(Ok(Message::Ping(b))) => {
-                    last_heard = Instant::now();
-                    if session.pong(&b).await.is_err() { break }
-                }
-                Some(Ok(Message::Pong(_))) => last_heard = Instant::now(),
-                Some(Ok(Message::Close(_))) | None => break,
-                Some(Ok(_)) => {
-                    let _ = session.text(ServerMsg::Error { code: "text_only", message: "send JSON text frames" }.json()).await;
-                }
-                Some(Err(ProtocolError::Overflow)) => {
-                    let _ = session.close(Some(CloseReason { code: CloseCode::Size, description: Some("frame too large".into()) })).await;
-                    return;
-                }
-                Some(Err(_)) => break,
-            },
-            _ = heartbeat.tick() => {
-                if last_heard.elapsed() > IDLE_TIMEOUT {
-                    return close(session, CLOSE_IDLE, "idle").await;
-                }
-                if session.ping(b"").await.is_err() { break }
-            }
-        }
-    }
-    let _ = session.close(None).await;
+    let response = actix_http::ws::handshake(req.head())
+        .map_err(|e| ApiError::BadRequest(format!("Not a WebSocket upgrade: {e}")))?
+        .message_body(BoxBody::new(socket::Socket::new(
+            state.hubs.clone(),
+            body.into_inner(),
+            holder,
+        )))
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok(response.into())
 }
 
 /// Starts the node's NOTIFY listener and the hourly housekeeping jobs on the hubs' arbiter.

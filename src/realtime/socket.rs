@@ -1,0 +1,445 @@
+//! One WebSocket connection, driven as its HTTP response body.
+//!
+//! The upgrade response's body is this [`Socket`]: the HTTP connection task
+//! polls it for bytes to send, and each poll also reads the client's frames,
+//! runs the heartbeat and drains the socket's [`Outbox`]. There is no task per
+//! socket and no channel between the hub and the connection: a hub pushes a
+//! rendered event into the outbox, that wakes the connection, which writes the
+//! frame straight from the shared text. An idle socket costs its HTTP
+//! connection plus this struct.
+
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use actix::dev::Request;
+use actix::{Addr, MailboxError};
+use actix_codec::Decoder;
+use actix_http::ws::{CloseCode, CloseReason, Codec, Frame, OpCode, Parser, ProtocolError};
+use actix_web::body::{BodySize, MessageBody};
+use actix_web::dev::Payload;
+use actix_web::web::{Bytes, BytesMut};
+use futures_util::Stream;
+use tokio::time::Sleep;
+use uuid::Uuid;
+
+use super::hub::{
+    Hubs, Join, Leave, Outbox, PlatformSocket, SessionHandle, SetPresence, TenantHub, Topics,
+    Typing,
+};
+use super::protocol::{CLOSE_IDLE, CLOSE_NO_HELLO, CLOSE_REVOKED, ClientMsg, ServerMsg, VERSION};
+use super::{HEARTBEAT, HELLO_TIMEOUT, Holder, IDLE_TIMEOUT, MAX_FRAME, OUT_BUFFER, TYPING_EVERY};
+use crate::auth::Auth;
+
+/// Where the socket is in its life.
+enum Phase {
+    /// Waiting for the client's `hello` (the timer is its deadline).
+    Hello(Box<Holder>),
+    /// The hub is adding the socket (and replaying what it missed).
+    Joining(Pin<Box<Request<TenantHub, Join>>>),
+    Live,
+    /// A close frame is written; the body ends once it is sent.
+    Closing,
+    Done,
+}
+
+/// A live WebSocket: the response body of the upgrade.
+pub struct Socket {
+    hubs: Arc<Hubs>,
+    payload: Payload,
+    codec: Codec,
+    /// Received bytes not yet decoded into a frame (released when empty).
+    inbuf: BytesMut,
+    /// Frames written, not yet handed to the connection.
+    out: BytesMut,
+    outbox: Arc<Outbox>,
+    id: Uuid,
+    /// The person behind the socket, as chat typing checks it.
+    who: Auth,
+    /// Their tenant's hub (None for platform staff, or before joining).
+    hub: Option<Addr<TenantHub>>,
+    phase: Phase,
+    /// The hello deadline, then the next heartbeat.
+    timer: Pin<Box<Sleep>>,
+    last_heard: Instant,
+    last_typing: Option<Instant>,
+}
+
+impl Socket {
+    pub(super) fn new(hubs: Arc<Hubs>, payload: Payload, holder: Holder) -> Socket {
+        let who = Auth {
+            user_id: holder.viewer.user_id,
+            tenant_id: holder.tenant,
+            role: holder.viewer.role,
+            store_ids: holder.viewer.stores.clone(),
+            session_id: holder.auth_session,
+            name: holder.name.clone(),
+            meta: Default::default(),
+        };
+        Socket {
+            hubs,
+            payload,
+            codec: Codec::new().max_size(MAX_FRAME),
+            inbuf: BytesMut::new(),
+            out: BytesMut::new(),
+            outbox: Outbox::new(OUT_BUFFER),
+            id: Uuid::now_v7(),
+            who,
+            hub: None,
+            phase: Phase::Hello(Box::new(holder)),
+            timer: Box::pin(tokio::time::sleep(HELLO_TIMEOUT)),
+            last_heard: Instant::now(),
+            last_typing: None,
+        }
+    }
+
+    fn is_open(&self) -> bool {
+        !matches!(self.phase, Phase::Closing | Phase::Done)
+    }
+
+    fn text(&mut self, text: &str) {
+        Parser::write_message(&mut self.out, text, OpCode::Text, true, false);
+    }
+
+    /// Writes a close frame and ends the socket after it.
+    fn close(&mut self, code: Option<u16>, why: &str) {
+        if !self.is_open() {
+            return;
+        }
+        let reason = code.map(|code| CloseReason {
+            code: CloseCode::from(code),
+            description: Some(why.into()),
+        });
+        Parser::write_close(&mut self.out, reason, false);
+        self.phase = Phase::Closing;
+    }
+
+    /// Reads and handles what the client sent.
+    fn read(&mut self, cx: &mut Context<'_>) {
+        // While the hub adds the socket, the client's frames wait (as they did
+        // before the hello was answered).
+        if matches!(self.phase, Phase::Joining(_)) {
+            return;
+        }
+        while self.is_open() {
+            match Pin::new(&mut self.payload).poll_next(cx) {
+                Poll::Ready(Some(Ok(bytes))) => {
+                    if self.inbuf.is_empty() {
+                        self.inbuf = BytesMut::from(bytes);
+                    } else {
+                        self.inbuf.extend_from_slice(&bytes);
+                    }
+                    self.decode();
+                }
+                Poll::Ready(Some(Err(_)) | None) => {
+                    self.phase = Phase::Done;
+                    return;
+                }
+                Poll::Pending => return,
+            }
+        }
+    }
+
+    fn decode(&mut self) {
+        while self.is_open() {
+            match self.codec.decode(&mut self.inbuf) {
+                Ok(Some(frame)) => self.frame(frame),
+                Ok(None) => break,
+                Err(ProtocolError::Overflow) => {
+                    self.close(Some(CloseCode::Size.into()), "frame too large");
+                }
+                Err(_) => self.close(None, ""),
+            }
+        }
+        // Do not keep the connection's read buffer alive between frames.
+        if self.inbuf.is_empty() {
+            self.inbuf = BytesMut::new();
+        }
+    }
+
+    fn frame(&mut self, frame: Frame) {
+        if matches!(self.phase, Phase::Live) {
+            self.last_heard = Instant::now();
+        }
+        match frame {
+            Frame::Text(bytes) => match std::str::from_utf8(&bytes) {
+                Ok(text) => {
+                    let msg = serde_json::from_str::<ClientMsg>(text);
+                    if matches!(self.phase, Phase::Hello(_)) {
+                        self.hello(msg.ok());
+                    } else {
+                        self.message(msg.ok());
+                    }
+                }
+                Err(_) => self.close(None, ""),
+            },
+            Frame::Ping(bytes) => {
+                Parser::write_message(&mut self.out, &bytes, OpCode::Pong, true, false);
+            }
+            Frame::Pong(_) => {}
+            Frame::Close(_) => self.close(None, ""),
+            Frame::Binary(_) | Frame::Continuation(_) => {
+                if matches!(self.phase, Phase::Live) {
+                    self.error("text_only", "send JSON text frames");
+                }
+            }
+        }
+    }
+
+    fn error(&mut self, code: &str, message: &str) {
+        let json = ServerMsg::Error { code, message }.json();
+        self.text(&json);
+    }
+
+    /// The first message: joins the tenant's hub (or the platform registry).
+    fn hello(&mut self, msg: Option<ClientMsg>) {
+        let Some(ClientMsg::Hello {
+            v,
+            resume_after,
+            topics,
+        }) = msg
+        else {
+            return self.close(Some(CLOSE_NO_HELLO), "expected a hello message");
+        };
+        if v != VERSION {
+            return self.close(Some(CLOSE_NO_HELLO), "unsupported protocol version");
+        }
+        let Phase::Hello(holder) = std::mem::replace(&mut self.phase, Phase::Live) else {
+            return;
+        };
+        let Holder {
+            tenant,
+            auth_session,
+            name,
+            viewer,
+        } = *holder;
+        let user = viewer.user_id;
+        self.last_heard = Instant::now();
+        self.timer
+            .as_mut()
+            .reset(tokio::time::Instant::now() + HEARTBEAT);
+        match tenant {
+            // A tenant's people join its hub, which sends the hello.
+            Some(tenant) => {
+                let hub = self.hubs.get(tenant);
+                let join = hub.send(Join {
+                    handle: SessionHandle {
+                        id: self.id,
+                        auth_session,
+                        name,
+                        viewer,
+                        topics: topics.map(|t| t.into_iter().collect()),
+                        out: self.outbox.clone(),
+                    },
+                    resume_after,
+                });
+                self.hub = Some(hub);
+                self.phase = Phase::Joining(Box::pin(join));
+            }
+            // Platform staff sit in the node's registry and receive notices only.
+            None => {
+                let hello = ServerMsg::Hello {
+                    v: VERSION,
+                    session: self.id,
+                    last_seq: 0,
+                }
+                .json();
+                self.text(&hello);
+                self.hubs.join_platform(
+                    self.id,
+                    PlatformSocket {
+                        auth_session,
+                        user,
+                        out: self.outbox.clone(),
+                    },
+                );
+            }
+        }
+    }
+
+    fn message(&mut self, msg: Option<ClientMsg>) {
+        let hub = self.hub.clone();
+        match msg {
+            Some(ClientMsg::Subscribe { topics } | ClientMsg::Unsubscribe { topics })
+                if topics.len() > 100 =>
+            {
+                self.error("too_many_topics", "at most 100 topics");
+            }
+            Some(ClientMsg::Subscribe { topics }) => {
+                let ack = ServerMsg::Ack {
+                    of: "subscribe",
+                    topics: &topics,
+                }
+                .json();
+                if let Some(hub) = hub {
+                    hub.do_send(Topics {
+                        id: self.id,
+                        topics,
+                        subscribe: true,
+                    });
+                }
+                self.text(&ack);
+            }
+            Some(ClientMsg::Unsubscribe { topics }) => {
+                let ack = ServerMsg::Ack {
+                    of: "unsubscribe",
+                    topics: &topics,
+                }
+                .json();
+                if let Some(hub) = hub {
+                    hub.do_send(Topics {
+                        id: self.id,
+                        topics,
+                        subscribe: false,
+                    });
+                }
+                self.text(&ack);
+            }
+            // Platform staff have no colleagues to show typing or presence to.
+            Some(ClientMsg::Typing { .. } | ClientMsg::Presence { .. }) if hub.is_none() => {}
+            Some(ClientMsg::Typing { topic }) if topic.len() <= 200 => {
+                // Typing is advisory: at most one signal per second per socket.
+                if self.last_typing.is_some_and(|t| t.elapsed() < TYPING_EVERY) {
+                    return;
+                }
+                self.last_typing = Some(Instant::now());
+                match topic.strip_prefix("chat:").map(str::parse::<Uuid>) {
+                    Some(Ok(channel)) => {
+                        let db = self.hubs.db().clone();
+                        actix_web::rt::spawn(crate::chat::typing(db, self.who.clone(), channel));
+                    }
+                    Some(Err(_)) => {}
+                    None => {
+                        if let Some(hub) = hub {
+                            hub.do_send(Typing::Topic {
+                                from: self.id,
+                                topic,
+                            });
+                        }
+                    }
+                }
+            }
+            Some(ClientMsg::Presence { status }) => {
+                match super::presence::STATUSES.iter().find(|s| **s == status) {
+                    Some(status) => {
+                        if let Some(hub) = hub {
+                            hub.do_send(SetPresence {
+                                user: self.who.user_id,
+                                status,
+                            });
+                        }
+                    }
+                    None => {
+                        self.error("bad_status", "status must be online, away, busy or on_call")
+                    }
+                }
+            }
+            Some(_) => self.error("unexpected", "message not allowed here"),
+            None => self.error("bad_message", "not a protocol message"),
+        }
+    }
+
+    /// The hello deadline, then pings and the idle check.
+    fn tick(&mut self, cx: &mut Context<'_>) {
+        while self.is_open() && self.timer.as_mut().poll(cx).is_ready() {
+            match self.phase {
+                Phase::Hello(_) => self.close(Some(CLOSE_NO_HELLO), "expected a hello message"),
+                _ if self.last_heard.elapsed() > IDLE_TIMEOUT => {
+                    self.close(Some(CLOSE_IDLE), "idle");
+                }
+                _ => {
+                    Parser::write_message(&mut self.out, b"", OpCode::Ping, true, false);
+                    self.timer
+                        .as_mut()
+                        .reset(tokio::time::Instant::now() + HEARTBEAT);
+                }
+            }
+        }
+    }
+
+    fn join(&mut self, cx: &mut Context<'_>) {
+        let Phase::Joining(join) = &mut self.phase else {
+            return;
+        };
+        match join.as_mut().poll(cx) {
+            Poll::Ready(Ok(())) => self.phase = Phase::Live,
+            // The hub was stopping as we joined; the client resumes into a fresh one.
+            Poll::Ready(Err(MailboxError::Closed | MailboxError::Timeout)) => {
+                self.close(Some(super::protocol::CLOSE_RESUME), "please resume");
+            }
+            Poll::Pending => {}
+        }
+    }
+
+    /// Writes what the hub queued; closes when the hub asks.
+    fn drain(&mut self, cx: &mut Context<'_>) {
+        if !self.is_open() {
+            return;
+        }
+        let (queued, close): (VecDeque<Arc<str>>, _) = self.outbox.poll_take(cx);
+        if !queued.is_empty() {
+            let size: usize = queued.iter().map(|t| t.len() + 10).sum();
+            self.out.reserve(size);
+            for text in &queued {
+                self.text(text);
+            }
+        }
+        if let Some(code) = close {
+            let why = if code == CLOSE_REVOKED {
+                "signed out"
+            } else {
+                "resume"
+            };
+            self.close(Some(code), why);
+        }
+    }
+}
+
+impl MessageBody for Socket {
+    type Error = Infallible;
+
+    fn size(&self) -> BodySize {
+        BodySize::Stream
+    }
+
+    fn poll_next(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Bytes, Infallible>>> {
+        let this = self.get_mut();
+        if matches!(this.phase, Phase::Done) {
+            return Poll::Ready(None);
+        }
+        this.read(cx);
+        this.tick(cx);
+        this.join(cx);
+        this.drain(cx);
+        if !this.out.is_empty() {
+            return Poll::Ready(Some(Ok(std::mem::take(&mut this.out).freeze())));
+        }
+        match this.phase {
+            Phase::Closing | Phase::Done => {
+                this.phase = Phase::Done;
+                Poll::Ready(None)
+            }
+            _ => Poll::Pending,
+        }
+    }
+}
+
+/// However the connection ends, the hub (or the platform registry) forgets the socket.
+impl Drop for Socket {
+    fn drop(&mut self) {
+        match &self.hub {
+            Some(hub) => hub.do_send(Leave {
+                id: self.id,
+                user: self.who.user_id,
+            }),
+            None => self.hubs.leave_platform(self.id),
+        }
+    }
+}
