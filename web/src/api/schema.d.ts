@@ -1540,6 +1540,22 @@ export interface paths {
          *     (`session:`, `user:`, `tenant:`), raised by database triggers, and the
          *     ephemeral messages every node relays to its own sockets: chat `typing:` and
          *     platform `platform:` notices.
+         *
+         *     ## How a socket is served
+         *
+         *     Each WebSocket is the body of its upgrade response: the HTTP connection
+         *     polls it for bytes to send, and the same poll reads the client's frames,
+         *     runs the heartbeat and drains the socket's outbox. A hub renders an event
+         *     once and pushes the shared text into every allowed socket's outbox (at most
+         *     256 waiting; a full outbox closes the socket with 4000); the connection
+         *     frames it straight from that text. There is no task or channel per socket,
+         *     and an empty outbox holds no memory.
+         *
+         *     Measured with `cargo bench --bench ws_load` on the 2-core development VM
+         *     (server, load tool and PostgreSQL together): 14.6 KiB of server memory per
+         *     idle socket at 10,000; a tenant-wide change reaches 10,000 sockets in about
+         *     120 ms at 11.7–12.5 µs of server CPU per delivery, most of it the kernel's
+         *     loopback TCP send; targeted events cost 3.5 µs per delivery.
          */
         get: operations["connect"];
         put?: never;
