@@ -118,14 +118,16 @@ impl Socket {
         self.phase = Phase::Closing;
     }
 
-    /// Reads and handles what the client sent.
+    fn joining(&self) -> bool {
+        matches!(self.phase, Phase::Joining(_))
+    }
+
+    /// Reads and handles what the client sent. While the hub adds the socket
+    /// the client's frames wait, so nothing is answered before the `hello`.
     fn read(&mut self, cx: &mut Context<'_>) {
-        // While the hub adds the socket, the client's frames wait (as they did
-        // before the hello was answered).
-        if matches!(self.phase, Phase::Joining(_)) {
-            return;
-        }
-        while self.is_open() {
+        // Frames that came with the hello.
+        self.decode();
+        while self.is_open() && !self.joining() {
             match Pin::new(&mut self.payload).poll_next(cx) {
                 Poll::Ready(Some(Ok(bytes))) => {
                     if self.inbuf.is_empty() {
@@ -145,7 +147,7 @@ impl Socket {
     }
 
     fn decode(&mut self) {
-        while self.is_open() {
+        while self.is_open() && !self.joining() {
             match self.codec.decode(&mut self.inbuf) {
                 Ok(Some(frame)) => self.frame(frame),
                 Ok(None) => break,
@@ -414,9 +416,19 @@ impl MessageBody for Socket {
         if matches!(this.phase, Phase::Done) {
             return Poll::Ready(None);
         }
-        this.read(cx);
+        // Read until the payload is pending, or until a hello starts a join
+        // and the join is pending; a finished join reads what waited.
+        loop {
+            this.join(cx);
+            if this.joining() {
+                break;
+            }
+            this.read(cx);
+            if !this.joining() {
+                break;
+            }
+        }
         this.tick(cx);
-        this.join(cx);
         this.drain(cx);
         if !this.out.is_empty() {
             return Poll::Ready(Some(Ok(std::mem::take(&mut this.out).freeze())));

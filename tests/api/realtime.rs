@@ -227,6 +227,19 @@ async fn tickets_origins_and_frames_are_checked() {
         .unwrap();
     assert_eq!(next(&mut ws).await["closed"], 1009);
 
+    // Messages sent right behind the hello are answered after it, in order.
+    let mut eager = open(&app, &ticket(&app, &token).await, ORIGIN)
+        .await
+        .unwrap();
+    for _ in 0..3 {
+        send(&mut eager, json!({"type": "hello", "v": 1, "topics": []})).await;
+        send(&mut eager, json!({"type": "subscribe", "topics": ["a"]})).await;
+    }
+    assert_eq!(next(&mut eager).await["type"], "hello");
+    assert_eq!(next(&mut eager).await["type"], "ack");
+    assert_eq!(next(&mut eager).await["code"], "unexpected", "a second hello");
+    assert_eq!(next(&mut eager).await["type"], "ack");
+
     // No hello: closed with 4002.
     let mut quiet = open(&app, &ticket(&app, &token).await, ORIGIN)
         .await
