@@ -271,36 +271,8 @@ impl Socket {
             {
                 self.error("too_many_topics", "at most 100 topics");
             }
-            Some(ClientMsg::Subscribe { topics }) => {
-                let ack = ServerMsg::Ack {
-                    of: "subscribe",
-                    topics: &topics,
-                }
-                .json();
-                if let Some(hub) = hub {
-                    hub.do_send(Topics {
-                        id: self.id,
-                        topics,
-                        subscribe: true,
-                    });
-                }
-                self.text(&ack);
-            }
-            Some(ClientMsg::Unsubscribe { topics }) => {
-                let ack = ServerMsg::Ack {
-                    of: "unsubscribe",
-                    topics: &topics,
-                }
-                .json();
-                if let Some(hub) = hub {
-                    hub.do_send(Topics {
-                        id: self.id,
-                        topics,
-                        subscribe: false,
-                    });
-                }
-                self.text(&ack);
-            }
+            Some(ClientMsg::Subscribe { topics }) => self.topics(hub, topics, true),
+            Some(ClientMsg::Unsubscribe { topics }) => self.topics(hub, topics, false),
             // Platform staff have no colleagues to show typing or presence to.
             Some(ClientMsg::Typing { .. } | ClientMsg::Presence { .. }) if hub.is_none() => {}
             Some(ClientMsg::Typing { topic }) if topic.len() <= 200 => {
@@ -343,6 +315,27 @@ impl Socket {
             Some(_) => self.error("unexpected", "message not allowed here"),
             None => self.error("bad_message", "not a protocol message"),
         }
+    }
+
+    /// (Un)subscribes topics and acknowledges.
+    fn topics(&mut self, hub: Option<Addr<TenantHub>>, topics: Vec<String>, subscribe: bool) {
+        let ack = ServerMsg::Ack {
+            of: if subscribe {
+                "subscribe"
+            } else {
+                "unsubscribe"
+            },
+            topics: &topics,
+        }
+        .json();
+        if let Some(hub) = hub {
+            hub.do_send(Topics {
+                id: self.id,
+                topics,
+                subscribe,
+            });
+        }
+        self.text(&ack);
     }
 
     /// The hello deadline, then pings and the idle check.

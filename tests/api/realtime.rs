@@ -237,7 +237,11 @@ async fn tickets_origins_and_frames_are_checked() {
     }
     assert_eq!(next(&mut eager).await["type"], "hello");
     assert_eq!(next(&mut eager).await["type"], "ack");
-    assert_eq!(next(&mut eager).await["code"], "unexpected", "a second hello");
+    assert_eq!(
+        next(&mut eager).await["code"],
+        "unexpected",
+        "a second hello"
+    );
     assert_eq!(next(&mut eager).await["type"], "ack");
 
     // No hello: closed with 4002.
