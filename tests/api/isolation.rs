@@ -101,6 +101,18 @@ async fn row_level_security_holds_without_the_app() {
         tables.len(),
         "every table has RLS enabled and forced"
     );
+    // Policies compare with the settings directly: a function of ours in a
+    // policy is inlined (parsed again) every time a statement is planned.
+    let calls: N = diesel::sql_query(
+        "SELECT count(*) AS n FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid
+         JOIN pg_namespace s ON s.oid = p.pronamespace
+         WHERE d.classid = 'pg_policy'::regclass AND d.refclassid = 'pg_proc'::regclass
+           AND s.nspname = 'public'",
+    )
+    .get_result(&mut c)
+    .await
+    .unwrap();
+    assert_eq!(calls.n, 0, "a policy calls one of our functions");
 
     // No tenant set: nothing at all.
     for t in &tables {
