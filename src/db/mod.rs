@@ -9,10 +9,10 @@ use diesel_async::pooled_connection::deadpool::Pool;
 use diesel_async::pooled_connection::{
     AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
 };
-use diesel_async::{
-    AnsiTransactionManager, AsyncConnection, AsyncPgConnection, RunQueryDsl, TransactionManager,
-};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
 use uuid::Uuid;
 
 use crate::http::error::ApiError;
@@ -62,9 +62,7 @@ impl Db {
         Db::connect(&self.url, size)
     }
 
-    async fn conn(
-        &self,
-    ) -> Result<deadpool::managed::Object<AsyncDieselConnectionManager<Conn>>, ApiError> {
+    async fn conn(&self) -> Result<Pooled, ApiError> {
         self.pool.get().await.map_err(ApiError::from)
     }
 
@@ -75,18 +73,16 @@ impl Db {
         user_id: Uuid,
         f: impl AsyncFnOnce(&mut Conn) -> Result<R, ApiError>,
     ) -> Result<R, ApiError> {
-        let mut conn = self.conn().await?;
-        let conn: &mut Conn = &mut conn;
-        // One round trip for BEGIN and the transaction-local settings; SET LOCAL
-        // is a utility statement, so PostgreSQL does not plan it. Uuids print as
-        // hex and dashes only, so the interpolation cannot inject SQL.
-        AnsiTransactionManager::begin_transaction_sql(
-            conn,
-            &format!("BEGIN; SET LOCAL app.tenant_id = '{tenant_id}'; SET LOCAL app.user_id = '{user_id}'"),
-        )
-        .await?;
-        let result = crate::realtime::events::recording(conn, f).await;
-        finish(conn, result).await
+        // SET LOCAL is a utility statement, so PostgreSQL does not plan it. Uuids
+        // print as hex and dashes only, so the interpolation cannot inject SQL.
+        let mut tx = Tx::begin(
+            self.conn().await?,
+            &format!(
+                "BEGIN; SET LOCAL app.tenant_id = '{tenant_id}'; SET LOCAL app.user_id = '{user_id}'"
+            ),
+        )?;
+        let result = crate::realtime::events::recording(tx.conn(), f).await;
+        tx.finish(result).await
     }
 
     /// Runs `f` on the explicit platform path: authentication and platform-admin
@@ -95,12 +91,9 @@ impl Db {
         &self,
         f: impl AsyncFnOnce(&mut Conn) -> Result<R, ApiError>,
     ) -> Result<R, ApiError> {
-        let mut conn = self.conn().await?;
-        let conn: &mut Conn = &mut conn;
-        AnsiTransactionManager::begin_transaction_sql(conn, "BEGIN; SET LOCAL app.platform = 'on'")
-            .await?;
-        let result = crate::realtime::events::recording(conn, f).await;
-        finish(conn, result).await
+        let mut tx = Tx::begin(self.conn().await?, "BEGIN; SET LOCAL app.platform = 'on'")?;
+        let result = crate::realtime::events::recording(tx.conn(), f).await;
+        tx.finish(result).await
     }
 
     /// Runs `f` in the caller's tenant, or on the platform path for platform
@@ -127,17 +120,66 @@ impl Db {
     }
 }
 
-async fn finish<R>(conn: &mut Conn, result: Result<R, ApiError>) -> Result<R, ApiError> {
-    match result {
-        Ok(value) => {
-            AnsiTransactionManager::commit_transaction(conn).await?;
-            Ok(value)
-        }
-        Err(e) => {
-            if let Err(rollback) = AnsiTransactionManager::rollback_transaction(conn).await {
-                tracing::warn!(error = %rollback, "rollback failed");
+type Pooled = deadpool::managed::Object<AsyncDieselConnectionManager<Conn>>;
+
+/// A transaction opened by [`Db::tenant_tx`] or [`Db::platform_tx`].
+///
+/// `BEGIN` and the settings are sent without waiting for their answer, so they
+/// reach PostgreSQL in the same write as the transaction's first statement: one
+/// round trip fewer per request. PostgreSQL runs what it receives in order, and
+/// if the batch failed, every later statement fails too (an aborted
+/// transaction, or a closed connection); without the settings RLS shows nothing.
+///
+/// A `Tx` dropped before [`Tx::finish`] (a cancelled request) takes its
+/// connection out of the pool and closes it: PostgreSQL rolls back, and no later
+/// checkout can find the transaction or its tenant.
+struct Tx {
+    conn: Option<Pooled>,
+}
+
+impl Tx {
+    fn begin(conn: Pooled, sql: &str) -> Result<Tx, ApiError> {
+        let tx = Tx { conn: Some(conn) };
+        {
+            let mut shared: &AsyncPgConnection = tx.conn.as_deref().expect("just set");
+            let mut batch = pin!(SimpleAsyncConnection::batch_execute(&mut shared, sql));
+            // The first poll queues the batch on the connection; its answer is not
+            // awaited (dropping the future discards it).
+            if let Poll::Ready(r) = batch.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+                r?;
             }
-            Err(e)
+        }
+        Ok(tx)
+    }
+
+    fn conn(&mut self) -> &mut Conn {
+        self.conn.as_deref_mut().expect("open until finished")
+    }
+
+    async fn finish<R>(mut self, result: Result<R, ApiError>) -> Result<R, ApiError> {
+        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        let ended = self.conn().batch_execute(end).await;
+        if ended.is_ok() {
+            // Back to the pool, outside any transaction.
+            drop(self.conn.take());
+        }
+        match (result, ended) {
+            (Ok(value), Ok(())) => Ok(value),
+            (Ok(_), Err(e)) => Err(e.into()),
+            (Err(e), ended) => {
+                if let Err(rollback) = ended {
+                    tracing::warn!(error = %rollback, "rollback failed");
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for Tx {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            drop(deadpool::managed::Object::take(conn));
         }
     }
 }

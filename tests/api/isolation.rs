@@ -203,17 +203,53 @@ async fn a_cancelled_request_never_leaks_its_tenant_to_the_next() {
             .is_err()
     );
     // The only pooled connection must not carry tenant A into this one.
-    let seen: Option<String> = db
-        .with_conn(async |c| {
-            Ok(diesel::select(diesel::dsl::sql::<
-                diesel::sql_types::Nullable<diesel::sql_types::Text>,
-            >(
-                "NULLIF(current_setting('app.tenant_id', true), '')"
+    assert_eq!(outside(&db).await, (None, true));
+
+    // BEGIN goes out with the first statement, unanswered: a failure there, a
+    // refusal before any statement and a failed statement all end the
+    // transaction, and the connection comes back clean.
+    let failed = db
+        .tenant_tx(tenant, uuid::Uuid::now_v7(), async |c| {
+            diesel::sql_query("SELECT 1/0").execute(c).await?;
+            Ok(())
+        })
+        .await;
+    assert!(failed.is_err());
+    assert_eq!(outside(&db).await, (None, true));
+    let refused = db
+        .tenant_tx(tenant, uuid::Uuid::now_v7(), async |_c| {
+            Err::<(), _>(karat::http::error::ApiError::NotFound)
+        })
+        .await;
+    assert!(refused.is_err());
+    assert_eq!(outside(&db).await, (None, true));
+    let seen = db
+        .tenant_tx(tenant, uuid::Uuid::now_v7(), async |c| {
+            Ok(diesel::select(diesel::dsl::sql::<diesel::sql_types::Text>(
+                "current_setting('app.tenant_id')",
             ))
-            .get_result(c)
+            .get_result::<String>(c)
             .await?)
         })
         .await
         .unwrap();
-    assert_eq!(seen, None);
+    assert_eq!(seen, tenant.to_string());
+    assert_eq!(outside(&db).await, (None, true));
+}
+
+/// The tenant setting a plain checkout sees, and whether it is outside any
+/// transaction block (where PostgreSQL refuses a SAVEPOINT).
+async fn outside(db: &karat::db::Db) -> (Option<String>, bool) {
+    db.with_conn(async |c| {
+        let tenant = diesel::select(diesel::dsl::sql::<
+            diesel::sql_types::Nullable<diesel::sql_types::Text>,
+        >(
+            "NULLIF(current_setting('app.tenant_id', true), '')"
+        ))
+        .get_result(c)
+        .await?;
+        Ok((tenant, c.batch_execute("SAVEPOINT probe").await.is_err()))
+    })
+    .await
+    .unwrap()
 }
