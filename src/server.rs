@@ -113,21 +113,25 @@ pub async fn build_state(db: Db, cfg: &ServeConfig, data_dir: &Path) -> anyhow::
     AppState::new(db, jwt, mailer, Arc::new(cfg.clone()), storage).await
 }
 
-/// Runs the HTTP server on `listener` until it is stopped (Ctrl-C, SIGTERM).
-/// `pool_size` database connections are split between the workers.
-pub async fn run_http(
-    state: AppState,
-    listener: TcpListener,
-    workers: Option<usize>,
-    pool_size: usize,
-) -> anyhow::Result<()> {
-    let workers = workers
+/// HTTP workers: as configured, else one per CPU core.
+fn worker_count(configured: Option<usize>) -> usize {
+    configured
         .unwrap_or_else(|| {
             std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2)
         })
-        .max(1);
+        .max(1)
+}
+
+/// Runs the HTTP server on `listener` until it is stopped (Ctrl-C, SIGTERM).
+/// `pool_size` database connections are split between the workers.
+pub async fn run_http(
+    state: AppState,
+    listener: TcpListener,
+    workers: usize,
+    pool_size: usize,
+) -> anyhow::Result<()> {
     let per_worker = (pool_size / workers).max(1);
     // Fail at start-up, not inside a worker, if the pool cannot be built.
     state.for_worker(per_worker)?;
@@ -149,7 +153,9 @@ pub async fn run_http(
 pub async fn serve(dbc: DbConfig, cfg: ServeConfig, demo: bool) -> anyhow::Result<()> {
     let mut database = open_database(&dbc).await?;
     let result = async {
-        let db = database.migrate_and_connect(dbc.db_pool_size).await?;
+        let workers = worker_count(cfg.workers);
+        let pool_size = dbc.db_pool_size.unwrap_or(2 * workers);
+        let db = database.migrate_and_connect(pool_size).await?;
         if demo {
             crate::demo::load(&db).await?;
         }
@@ -166,7 +172,7 @@ pub async fn serve(dbc: DbConfig, cfg: ServeConfig, demo: bool) -> anyhow::Resul
             crate::demo::print_credentials();
         }
         let (db, node) = (state.db.clone(), state.hubs.node_id);
-        let served = run_http(state, listener, cfg.workers, dbc.db_pool_size).await;
+        let served = run_http(state, listener, workers, pool_size).await;
         crate::realtime::presence::leave_node(&db, node).await;
         served
     }

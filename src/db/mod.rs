@@ -34,7 +34,7 @@ impl Db {
     /// Builds a pool (connections are opened lazily).
     pub fn connect(url: &str, size: usize) -> anyhow::Result<Self> {
         // Fast recycling: no `SELECT 1` on every checkout. A connection left inside a
-        // transaction (a cancelled request) is discarded by the pool instead.
+        // transaction (a cancelled request) never returns to the pool: see `Tx`.
         let mut config = ManagerConfig::default();
         config.recycling_method = RecyclingMethod::Fast;
         let manager =
