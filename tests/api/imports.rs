@@ -524,13 +524,15 @@ async fn searches_find_rare_fragments_beyond_the_newest_customers() {
     let app = TestApp::spawn().await;
     let admin = app.token(T::A, Role::BusinessAdmin).await;
     let store = app.a.stores[0];
-    let mut csv = String::from("Customer Name,Mobile No\r\n");
-    // The oldest seven are the only Zubeidas; 5,600 newer customers follow.
+    let mut csv = String::from("Customer Name,Mobile No,Tags\r\n");
+    // The oldest seven are the only Zubeidas, tagged heirloom; 5,600 newer
+    // customers follow, every tenth tagged bridal.
     for i in 0..7 {
-        csv.push_str(&format!("Zubeida Qureshi {i},{}\r\n", mobile()));
+        csv.push_str(&format!("Zubeida Qureshi {i},{},heirloom\r\n", mobile()));
     }
     for i in 0..5_600 {
-        csv.push_str(&format!("Common Person {i},{}\r\n", mobile()));
+        let tag = if i % 10 == 0 { "bridal" } else { "" };
+        csv.push_str(&format!("Common Person {i},{},{tag}\r\n", mobile()));
     }
     let r = upload(&app, &admin, "many.csv", "text/csv", csv.into_bytes()).await;
     assert_eq!(r.status, 201, "{r:?}");
@@ -618,4 +620,32 @@ async fn searches_find_rare_fragments_beyond_the_newest_customers() {
         }
     }
     assert_eq!(seen, 1 + 10 + 100 + 1000);
+
+    // Tags: a rare one (probed among the newest, then read through the tag
+    // index), a common one (the newest walked), one nobody has.
+    let names = |r: &Res| -> Vec<String> {
+        r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let r = app
+        .get("/api/v1/customers?tag=heirloom", Some(&admin))
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let rare = names(&r);
+    assert_eq!(rare.len(), 7, "{r:?}");
+    assert_eq!(rare[0], "Zubeida Qureshi 6");
+    let r = app
+        .get("/api/v1/customers?tag=Bridal&limit=50", Some(&admin))
+        .await;
+    let common = names(&r);
+    assert_eq!(common.len(), 50);
+    assert_eq!(common[0], "Common Person 5590");
+    assert_eq!(common[49], "Common Person 5100");
+    let r = app.get("/api/v1/customers?tag=gold", Some(&admin)).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert!(names(&r).is_empty(), "{r:?}");
 }
