@@ -307,6 +307,87 @@ async fn revoking_or_deactivating_closes_live_sockets_within_a_second() {
 }
 
 #[actix_web::test]
+async fn a_slow_consumer_is_dropped_without_delaying_others() {
+    // Enough 30 kB replies to fill what the kernel holds for a reader that
+    // stopped (the server's send buffer, at most tcp_wmem's 4 MB: under 140 of
+    // them, and the reader's unread window) and then the socket's outbox of
+    // 256 messages. 300 were not enough here.
+    const REPLIES: usize = 500;
+    let app = spawn().await;
+    let owner = app.token(T::A, Role::BusinessAdmin).await;
+    let hello = json!({"type": "hello", "v": 1, "topics": ["tickets"]});
+    let mut slow = open(&app, &ticket(&app, &owner).await, ORIGIN)
+        .await
+        .unwrap();
+    send(&mut slow, hello.clone()).await;
+    assert_eq!(next(&mut slow).await["type"], "hello");
+    let mut fast = open(&app, &ticket(&app, &owner).await, ORIGIN)
+        .await
+        .unwrap();
+    send(&mut fast, hello).await;
+    assert_eq!(next(&mut fast).await["type"], "hello");
+    let r = app
+        .post(
+            "/api/v1/tickets",
+            Some(&owner),
+            json!({"subject": "Slow tablet", "category": "technical", "priority": "normal",
+                   "body": "The showroom tablet stopped reading."}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let id = r.body["ticket"]["id"].as_str().unwrap().to_string();
+
+    // The fast socket reads as the replies go out; the slow one never reads.
+    let reader = actix_web::rt::spawn(async move {
+        let mut seqs = Vec::new();
+        while seqs.len() < REPLIES {
+            let m = next(&mut fast).await;
+            assert_ne!(m["type"], "reset", "{m}");
+            assert!(m.get("closed").is_none(), "the fast socket was closed: {m}");
+            if m["kind"] == "ticket.message" {
+                seqs.push(m["seq"].as_i64().unwrap());
+            }
+        }
+        (seqs, std::time::Instant::now())
+    });
+    let body = "₹".repeat(10_000);
+    for _ in 0..REPLIES {
+        let r = app
+            .post(
+                &format!("/api/v1/tickets/{id}/messages"),
+                Some(&owner),
+                json!({ "body": body }),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{r:?}");
+    }
+    let sent = std::time::Instant::now();
+    let (seqs, received) = reader.await.unwrap();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "in seq order");
+    assert!(
+        received.saturating_duration_since(sent) < Duration::from_secs(1),
+        "the last reply reached the fast socket {:?} after it was sent",
+        received.saturating_duration_since(sent)
+    );
+
+    // The slow socket gets what was buffered before it fell behind, then a
+    // close telling it to resume.
+    let mut buffered = 0;
+    let code = loop {
+        let m = next(&mut slow).await;
+        if let Some(code) = m.get("closed") {
+            break code.clone();
+        }
+        buffered += 1;
+    };
+    assert_eq!(code, 4000);
+    assert!(
+        buffered < REPLIES,
+        "{buffered} of {REPLIES} reached the slow socket"
+    );
+}
+
+#[actix_web::test]
 async fn typing_is_relayed_but_never_stored() {
     let app = spawn().await;
     let (mut a, _) = join(&app, T::A, Role::SalesRep, None).await;
