@@ -882,10 +882,13 @@ pub fn apply_filter<'a, ST: 'static>(
 
 /// How many of the newest customers [`rare_tag`] looks at.
 const TAG_PROBE: i64 = 10_000;
+/// Matches among them that make a tag common: a default page and one more.
+const TAG_PAGE: i64 = 51;
 
 /// Whether a tag is too rare among the newest customers for a search to walk
-/// them: fewer than a page (51) of the newest [`TAG_PROBE`] carry it. The probe
-/// stops at 51, so a common tag costs it a millisecond, a rare one a few.
+/// them: fewer than [`TAG_PAGE`] of the newest [`TAG_PROBE`] carry it. The
+/// probe stops at [`TAG_PAGE`], so a common tag costs it a millisecond, a rare
+/// one a few.
 ///
 /// PostgreSQL cannot tell from its statistics: it hides their common values
 /// from the app role (row-level security) and estimates a tag it does not list
@@ -904,14 +907,15 @@ async fn rare_tag(c: &mut Conn, tenant: Uuid, tag: &str) -> Result<bool, ApiErro
            SELECT 1 FROM (SELECT tags, auto_tags FROM customers
                            WHERE tenant_id = $1 AND deleted_at IS NULL
                            ORDER BY id DESC LIMIT $2) newest
-            WHERE tags @> $3 OR auto_tags @> $3 LIMIT 51) s",
+            WHERE tags @> $3 OR auto_tags @> $3 LIMIT $4) s",
     )
     .bind::<diesel::sql_types::Uuid, _>(tenant)
     .bind::<diesel::sql_types::BigInt, _>(TAG_PROBE)
     .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(vec![tag.trim().to_lowercase()])
+    .bind::<diesel::sql_types::BigInt, _>(TAG_PAGE)
     .get_result(c)
     .await?;
-    Ok(seen.n < 51)
+    Ok(seen.n < TAG_PAGE)
 }
 
 /// One page of the list, newest first.

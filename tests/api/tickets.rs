@@ -15,7 +15,7 @@ async fn spawn() -> TestApp {
     TestApp::spawn_with(&["--allowed-origins", ORIGIN]).await
 }
 
-async fn raise(app: &TestApp, token: &str, subject: &str) -> Value {
+pub async fn raise(app: &TestApp, token: &str, subject: &str) -> Value {
     let r = app
         .post(
             "/api/v1/tickets",
@@ -28,7 +28,7 @@ async fn raise(app: &TestApp, token: &str, subject: &str) -> Value {
     r.body
 }
 
-fn tid(detail: &Value) -> String {
+pub fn tid(detail: &Value) -> String {
     detail["ticket"]["id"].as_str().unwrap().to_string()
 }
 
