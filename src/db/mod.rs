@@ -85,6 +85,62 @@ impl Db {
         tx.finish(result).await
     }
 
+    /// Looks up one row in a tenant transaction in a single round trip: `BEGIN
+    /// READ ONLY` with the settings, the statement and `COMMIT` reach PostgreSQL
+    /// in one write, instead of waiting for the statement's answer before `COMMIT`.
+    ///
+    /// `read` must be a lookup in tables under row-level security, where a row is
+    /// found or `NotFound` is returned. Whether its statement is queued before
+    /// `COMMIT` depends on the connection's statement cache: a statement this
+    /// connection has not seen is prepared first, and then it runs after `COMMIT`,
+    /// with no tenant set, where RLS hides every row. So a found row was read
+    /// inside the tenant's transaction, and `NotFound` is asked again the usual
+    /// way, waiting for the answer before `COMMIT`.
+    pub async fn tenant_find<R>(
+        &self,
+        tenant_id: Uuid,
+        user_id: Uuid,
+        read: impl AsyncFn(&mut &AsyncPgConnection) -> QueryResult<R>,
+    ) -> Result<R, ApiError> {
+        let begin = format!(
+            "BEGIN READ ONLY; SET LOCAL app.tenant_id = '{tenant_id}'; SET LOCAL app.user_id = '{user_id}'"
+        );
+        let tx = Tx::begin(self.conn().await?, &begin)?;
+        let found = {
+            let conn: &AsyncPgConnection = tx.conn.as_deref().expect("just begun");
+            let mut query = pin!(async { read(&mut &*conn).await });
+            let first = query.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+            let mut end = conn;
+            let mut commit = pin!(SimpleAsyncConnection::batch_execute(&mut end, "COMMIT"));
+            let committed = commit
+                .as_mut()
+                .poll(&mut Context::from_waker(Waker::noop()));
+            let found = match first {
+                Poll::Ready(found) => found,
+                Poll::Pending => query.await,
+            };
+            match committed {
+                Poll::Ready(r) => r,
+                Poll::Pending => commit.await,
+            }
+            .and(found)
+        };
+        match found {
+            Ok(row) => {
+                tx.release();
+                Ok(row)
+            }
+            Err(diesel::result::Error::NotFound) => {
+                tx.release();
+                let mut tx = Tx::begin(self.conn().await?, &begin)?;
+                let found = read(&mut &*tx.conn()).await.map_err(ApiError::from);
+                tx.finish(found).await
+            }
+            // The connection leaves the pool with `tx`.
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Runs `f` on the explicit platform path: authentication and platform-admin
     /// work that must see across tenants. Callers audit what they change.
     pub async fn platform_tx<R>(
@@ -154,6 +210,11 @@ impl Tx {
 
     fn conn(&mut self) -> &mut Conn {
         self.conn.as_deref_mut().expect("open until finished")
+    }
+
+    /// Returns the connection to the pool: its transaction has ended.
+    fn release(mut self) {
+        drop(self.conn.take());
     }
 
     async fn finish<R>(mut self, result: Result<R, ApiError>) -> Result<R, ApiError> {

@@ -206,12 +206,12 @@ pub async fn get_one(
     }
     let store = state
         .db
-        .tenant_tx(tenant, auth.user_id, async |c| {
-            Ok(stores::table
+        .tenant_find(tenant, auth.user_id, async |c| {
+            stores::table
                 .find(*id)
                 .select(Store::as_select())
                 .first(c)
-                .await?)
+                .await
         })
         .await?;
     Ok(web::Json(store))

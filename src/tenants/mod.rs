@@ -293,12 +293,12 @@ pub async fn get_one(
         Some(own) => {
             state
                 .db
-                .tenant_tx(own, auth.user_id, async |c| {
-                    Ok(tenants::table
+                .tenant_find(own, auth.user_id, async |c| {
+                    tenants::table
                         .find(id)
                         .select(Tenant::as_select())
                         .first(c)
-                        .await?)
+                        .await
                 })
                 .await?
         }

@@ -472,8 +472,15 @@ pub async fn get_one(
     let tenant = auth.tenant()?;
     let user = state
         .db
-        .tenant_tx(tenant, auth.user_id, async |c| find(c, *id).await)
-        .await?;
+        .tenant_find(tenant, auth.user_id, async |c| {
+            user_views::table
+                .find(*id)
+                .select(UserViewRow::as_select())
+                .first::<UserViewRow>(c)
+                .await
+        })
+        .await?
+        .into();
     if !visible(&auth, scope, &user) {
         return Err(ApiError::NotFound);
     }

@@ -237,6 +237,53 @@ async fn a_cancelled_request_never_leaks_its_tenant_to_the_next() {
     assert_eq!(outside(&db).await, (None, true));
 }
 
+#[actix_web::test]
+async fn a_one_round_trip_lookup_reads_only_inside_its_tenant() {
+    use karat::db::schema::users;
+    let app = TestApp::spawn().await;
+    // One connection: each lookup below reuses it, the first ones with a
+    // statement it has not prepared yet (those run after COMMIT and are asked
+    // again), the later ones with the statement cached (sent before COMMIT).
+    let db = karat::db::Db::connect(&app.db.app_url(), 1).unwrap();
+    let (a_user, b_user) = (
+        app.user_id(T::A, Role::SalesRep),
+        app.user_id(T::B, Role::SalesRep),
+    );
+    let tenant_of = async |tenant: uuid::Uuid, id: uuid::Uuid| {
+        db.tenant_find(tenant, uuid::Uuid::now_v7(), async |c| {
+            users::table
+                .find(id)
+                .select(users::tenant_id)
+                .first::<Option<uuid::Uuid>>(c)
+                .await
+        })
+        .await
+    };
+    for _ in 0..3 {
+        assert_eq!(tenant_of(app.a.id, a_user).await.unwrap(), Some(app.a.id));
+        assert_eq!(outside(&db).await, (None, true));
+        assert!(matches!(
+            tenant_of(app.a.id, b_user).await,
+            Err(karat::http::error::ApiError::NotFound)
+        ));
+        assert_eq!(outside(&db).await, (None, true));
+        assert_eq!(tenant_of(app.b.id, b_user).await.unwrap(), Some(app.b.id));
+        assert_eq!(outside(&db).await, (None, true));
+    }
+    // The transaction is read-only: a lookup cannot write.
+    let wrote = db
+        .tenant_find(app.a.id, uuid::Uuid::now_v7(), async |c| {
+            diesel::update(users::table.find(a_user))
+                .set(users::name.eq("Changed"))
+                .returning(users::name)
+                .get_result::<String>(c)
+                .await
+        })
+        .await;
+    assert!(wrote.is_err());
+    assert_eq!(outside(&db).await, (None, true));
+}
+
 /// The tenant setting a plain checkout sees, and whether it is outside any
 /// transaction block (where PostgreSQL refuses a SAVEPOINT).
 async fn outside(db: &karat::db::Db) -> (Option<String>, bool) {
