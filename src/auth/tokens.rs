@@ -5,6 +5,8 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use uuid::Uuid;
 
 /// Access-token lifetime.
@@ -31,12 +33,19 @@ pub struct Claims {
     pub exp: i64,
 }
 
+/// How many verified tokens [`JwtKeys::verify`] remembers.
+const VERIFIED_CACHE: usize = 4096;
+
 /// Keys for signing and checking access tokens.
 #[derive(Clone)]
 pub struct JwtKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    /// Tokens whose signature these keys have checked, with their claims. A
+    /// client sends the same token with every request until it refreshes, and a
+    /// lookup costs a fraction of decoding and checking it again.
+    verified: Arc<Mutex<HashMap<Box<str>, Claims>>>,
 }
 
 impl JwtKeys {
@@ -49,6 +58,7 @@ impl JwtKeys {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             validation,
+            verified: Arc::default(),
         }
     }
 
@@ -63,9 +73,28 @@ impl JwtKeys {
 
     /// Verifies signature and expiry.
     pub fn verify(&self, token: &str) -> Option<Claims> {
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .ok()
-            .map(|d| d.claims)
+        let now = chrono::Utc::now().timestamp();
+        let fresh = |c: &Claims| c.exp >= now - self.validation.leeway as i64;
+        if let Some(claims) = self.cached(token) {
+            return fresh(&claims).then_some(claims);
+        }
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .ok()?
+            .claims;
+        let mut verified = self.verified.lock().unwrap_or_else(|e| e.into_inner());
+        if verified.len() >= VERIFIED_CACHE {
+            verified.retain(|_, c| fresh(c));
+            if verified.len() >= VERIFIED_CACHE {
+                verified.clear();
+            }
+        }
+        verified.insert(token.into(), claims.clone());
+        Some(claims)
+    }
+
+    fn cached(&self, token: &str) -> Option<Claims> {
+        let verified = self.verified.lock().unwrap_or_else(|e| e.into_inner());
+        verified.get(token).cloned()
     }
 }
 
@@ -107,6 +136,43 @@ mod tests {
             ..claims
         };
         assert!(keys.verify(&keys.sign(&expired).unwrap()).is_none());
+    }
+
+    #[test]
+    fn remembered_tokens_still_expire_and_the_memory_is_bounded() {
+        let keys = JwtKeys::new(b"0123456789abcdef0123456789abcdef");
+        let now = chrono::Utc::now().timestamp();
+        let claims = |exp| Claims {
+            sub: Uuid::now_v7(),
+            tid: None,
+            role: "platform_admin".into(),
+            stores: vec![],
+            sid: Uuid::now_v7(),
+            name: "A".into(),
+            iat: now,
+            exp,
+        };
+        let t = keys.sign(&claims(now + 60)).unwrap();
+        let first = keys.verify(&t).unwrap();
+        assert_eq!(keys.verify(&t).unwrap().sub, first.sub);
+        // Remembered, then past its expiry (and the leeway): refused.
+        keys.verified
+            .lock()
+            .unwrap()
+            .get_mut(t.as_str())
+            .unwrap()
+            .exp = now - 6;
+        assert!(keys.verify(&t).is_none());
+        // A token remembered by other keys proves nothing to these.
+        assert!(
+            JwtKeys::new(b"another-secret-another-secret-xx")
+                .verify(&t)
+                .is_none()
+        );
+        for _ in 0..VERIFIED_CACHE + 10 {
+            keys.verify(&keys.sign(&claims(now + 60)).unwrap()).unwrap();
+        }
+        assert!(keys.verified.lock().unwrap().len() <= VERIFIED_CACHE);
     }
 
     #[test]
