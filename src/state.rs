@@ -52,6 +52,16 @@ impl AppState {
         let vapid = crate::push::Vapid::load_or_create(&db).await?;
         let hub_db = db.sibling(4)?;
         let hubs = Hubs::start(hub_db.clone());
+        db.on_commit(Box::new({
+            let hubs = hubs.clone();
+            move |written| {
+                for (tenant, events) in written {
+                    if let Some(hub) = hubs.existing(tenant) {
+                        hub.do_send(crate::realtime::hub::Committed(events));
+                    }
+                }
+            }
+        }));
         crate::realtime::start_background(
             hubs.clone(),
             hub_db.clone(),

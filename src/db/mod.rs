@@ -16,6 +16,7 @@ use std::task::{Context, Poll, Waker};
 use uuid::Uuid;
 
 use crate::http::error::ApiError;
+use crate::realtime::events::Written;
 
 /// Migrations compiled into the binary.
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
@@ -28,7 +29,13 @@ pub type Conn = AsyncPgConnection;
 pub struct Db {
     pool: Pool<AsyncPgConnection>,
     url: std::sync::Arc<str>,
+    /// Where the events of committed transactions go on this node (its
+    /// tenant hubs); shared with every sibling pool.
+    committed: std::sync::Arc<std::sync::OnceLock<OnCommit>>,
 }
+
+/// Receives the events a transaction wrote, right after it committed.
+pub type OnCommit = Box<dyn Fn(Vec<Written>) + Send + Sync>;
 
 impl Db {
     /// Builds a pool (connections are opened lazily).
@@ -48,6 +55,7 @@ impl Db {
         Ok(Db {
             pool,
             url: url.into(),
+            committed: Default::default(),
         })
     }
 
@@ -59,7 +67,24 @@ impl Db {
     /// A separate pool to the same database. Each HTTP worker gets its own so a
     /// connection's I/O task runs on the thread that uses it (no cross-thread wake-ups).
     pub fn sibling(&self, size: usize) -> anyhow::Result<Db> {
-        Db::connect(&self.url, size)
+        Ok(Db {
+            committed: self.committed.clone(),
+            ..Db::connect(&self.url, size)?
+        })
+    }
+
+    /// Hands the events of every committed transaction to `f` (this node's
+    /// hubs), for this pool and its siblings. Set once; later calls are ignored.
+    pub fn on_commit(&self, f: OnCommit) {
+        let _ = self.committed.set(f);
+    }
+
+    fn hand_over(&self, written: Vec<Written>) {
+        if let Some(f) = self.committed.get()
+            && !written.is_empty()
+        {
+            f(written);
+        }
     }
 
     async fn conn(&self) -> Result<Pooled, ApiError> {
@@ -82,7 +107,9 @@ impl Db {
             ),
         )?;
         let result = crate::realtime::events::recording(tx.conn(), f).await;
-        tx.finish(result).await
+        let (value, written) = tx.finish(result).await?;
+        self.hand_over(written);
+        Ok(value)
     }
 
     /// Looks up one row in a tenant transaction in a single round trip: `BEGIN
@@ -149,7 +176,9 @@ impl Db {
     ) -> Result<R, ApiError> {
         let mut tx = Tx::begin(self.conn().await?, "BEGIN; SET LOCAL app.platform = 'on'")?;
         let result = crate::realtime::events::recording(tx.conn(), f).await;
-        tx.finish(result).await
+        let (value, written) = tx.finish(result).await?;
+        self.hand_over(written);
+        Ok(value)
     }
 
     /// Runs `f` in the caller's tenant, or on the platform path for platform

@@ -119,32 +119,38 @@ pub async fn emit(
         audience: serde_json::to_value(audience).map_err(anyhow::Error::from)?,
     };
     if PENDING.try_with(|_| ()).is_err() {
-        return write(conn, vec![event]).await;
+        // Outside a `Db` transaction nothing hands it to the hubs: its NOTIFY does.
+        return write(conn, vec![event]).await.map(drop);
     }
     PENDING.with(|p| p.borrow_mut().push(event));
     Ok(())
 }
 
+/// Events a transaction wrote for one tenant, as stored, in seq order.
+pub type Written = (Uuid, Vec<StoredEvent>);
+
 /// Runs `f` (the body of a transaction) collecting the events it emits, then
 /// writes them, one statement per tenant. An error writes nothing: the
-/// transaction is rolled back.
+/// transaction is rolled back. Returns the events as written, for this node's
+/// hubs once the transaction has committed.
 pub async fn recording<R>(
     conn: &mut Conn,
     f: impl AsyncFnOnce(&mut Conn) -> Result<R, ApiError>,
-) -> Result<R, ApiError> {
+) -> Result<(R, Vec<Written>), ApiError> {
     PENDING
         .scope(RefCell::new(Vec::new()), async {
             let value = f(conn).await?;
             let events = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
-            write(conn, events).await?;
-            Ok(value)
+            let written = write(conn, events).await?;
+            Ok((value, written))
         })
         .await
 }
 
 /// Writes events: next seqs, rows and NOTIFYs in one call per tenant, in the
 /// order they were emitted.
-async fn write(conn: &mut Conn, mut events: Vec<Pending>) -> Result<(), ApiError> {
+async fn write(conn: &mut Conn, mut events: Vec<Pending>) -> Result<Vec<Written>, ApiError> {
+    let mut written = Vec::new();
     while let Some(first) = events.as_slice().first() {
         let tenant = first.tenant_id;
         let (batch, rest): (Vec<Pending>, Vec<Pending>) =
@@ -152,19 +158,36 @@ async fn write(conn: &mut Conn, mut events: Vec<Pending>) -> Result<(), ApiError
         events = rest;
         let (mut topics, mut kinds, mut payloads, mut audiences) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for e in batch {
-            topics.push(e.topic);
-            kinds.push(e.kind);
-            payloads.push(e.payload);
-            audiences.push(e.audience);
+        for e in &batch {
+            topics.push(e.topic.as_str());
+            kinds.push(e.kind.as_str());
+            payloads.push(&e.payload);
+            audiences.push(&e.audience);
         }
-        diesel::select(crate::db::functions::karat_emit_batch(
-            tenant, topics, kinds, payloads, audiences, CHANNEL,
+        // `now()` is the transaction's timestamp: the rows' `created_at`.
+        let (last, created_at) = diesel::select((
+            crate::db::functions::karat_emit_batch(
+                tenant, topics, kinds, payloads, audiences, CHANNEL,
+            ),
+            diesel::dsl::sql::<diesel::sql_types::Timestamptz>("now()"),
         ))
-        .get_result::<i64>(conn)
+        .get_result::<(i64, DateTime<Utc>)>(conn)
         .await?;
+        let first_seq = last - batch.len() as i64 + 1;
+        let stored = (first_seq..)
+            .zip(batch)
+            .map(|(seq, e)| StoredEvent {
+                seq,
+                topic: e.topic,
+                kind: e.kind,
+                payload: e.payload,
+                audience: e.audience,
+                created_at,
+            })
+            .collect();
+        written.push((tenant, stored));
     }
-    Ok(())
+    Ok(written)
 }
 
 /// `pg_notify` inside the current transaction (sent on commit).

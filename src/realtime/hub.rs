@@ -532,6 +532,31 @@ impl Handler<Leave> for TenantHub {
     }
 }
 
+/// Events this node has just committed, handed over without waiting for their
+/// NOTIFY or reading them back (DESIGN.md, the tenant transaction, step 4).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Committed(pub Vec<StoredEvent>);
+
+impl Handler<Committed> for TenantHub {
+    type Result = ();
+
+    fn handle(&mut self, msg: Committed, ctx: &mut Context<Self>) {
+        for ev in &msg.0 {
+            if ev.seq <= self.state.last_seq {
+                continue;
+            }
+            if ev.seq != self.state.last_seq + 1 {
+                // An earlier commit's events have not reached this hub yet
+                // (another node's, or a concurrent request's): read the log in
+                // order from where the hub stands, these events included.
+                return self.handle(Wake(ev.seq), ctx);
+            }
+            self.state.deliver(ev);
+        }
+    }
+}
+
 impl Handler<Wake> for TenantHub {
     type Result = ();
 
