@@ -164,12 +164,13 @@ async fn write(conn: &mut Conn, mut events: Vec<Pending>) -> Result<Vec<Written>
             payloads.push(&e.payload);
             audiences.push(&e.audience);
         }
-        // `now()` is the transaction's timestamp: the rows' `created_at`.
+        // `now()` is the transaction's timestamp: the rows' `created_at`. (Typed:
+        // an SQL literal would keep diesel from caching the statement.)
         let (last, created_at) = diesel::select((
             crate::db::functions::karat_emit_batch(
                 tenant, topics, kinds, payloads, audiences, CHANNEL,
             ),
-            diesel::dsl::sql::<diesel::sql_types::Timestamptz>("now()"),
+            diesel::dsl::now.into_sql::<diesel::sql_types::Timestamptz>(),
         ))
         .get_result::<(i64, DateTime<Utc>)>(conn)
         .await?;

@@ -432,3 +432,53 @@ async fn a_server_restart_and_a_second_node_lose_nothing() {
     let (mut on_c, _) = join(&node_c, T::A, Role::Manager, Some(seen)).await;
     assert_eq!(next(&mut on_c).await["payload"]["code"], "X2");
 }
+
+#[actix_web::test]
+async fn recording_events_reuses_one_prepared_statement() {
+    use diesel_async::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let app = TestApp::spawn().await;
+    // One connection: a statement diesel cannot cache is prepared again (and
+    // planned again by PostgreSQL) by every transaction that emits an event.
+    let db = karat::db::Db::connect(&app.db.app_url(), 1).unwrap();
+    let seqs: Vec<i64> = futures_util::future::try_join_all((0..3).map(|i| {
+        db.tenant_tx(app.a.id, uuid::Uuid::now_v7(), async move |c| {
+            karat::realtime::events::emit(
+                c,
+                app.a.id,
+                "test",
+                "test.event",
+                json!({ "i": i }),
+                &karat::realtime::events::Audience::Tenant,
+            )
+            .await?;
+            let n: N = diesel::sql_query(
+                "SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE '%karat_emit_batch%' AND statement NOT LIKE '%pg_prepared%'",
+            )
+            .get_result(c)
+            .await?;
+            Ok(n.n)
+        })
+    }))
+    .await
+    .unwrap();
+    let prepared: N = db
+        .with_conn(async |c| {
+            Ok(diesel::sql_query(
+                "SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE '%karat_emit_batch%' AND statement NOT LIKE '%pg_prepared%'",
+            )
+            .get_result(c)
+            .await?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(seqs.len(), 3);
+    assert_eq!(
+        prepared.n, 1,
+        "the event statement is prepared once per connection"
+    );
+}
