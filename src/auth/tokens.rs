@@ -113,11 +113,10 @@ pub fn token_hash(token: &str) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn sign_and_verify() {
-        let keys = JwtKeys::new(b"0123456789abcdef0123456789abcdef");
+    /// A platform admin's claims expiring `secs` from now.
+    fn claims(secs: i64) -> Claims {
         let now = chrono::Utc::now().timestamp();
-        let claims = Claims {
+        Claims {
             sub: Uuid::now_v7(),
             tid: None,
             role: "platform_admin".into(),
@@ -125,14 +124,20 @@ mod tests {
             sid: Uuid::now_v7(),
             name: "A".into(),
             iat: now,
-            exp: now + 60,
-        };
+            exp: now + secs,
+        }
+    }
+
+    #[test]
+    fn sign_and_verify() {
+        let keys = JwtKeys::new(b"0123456789abcdef0123456789abcdef");
+        let claims = claims(60);
         let t = keys.sign(&claims).unwrap();
         assert_eq!(keys.verify(&t).unwrap().sub, claims.sub);
         let other = JwtKeys::new(b"another-secret-another-secret-xx");
         assert!(other.verify(&t).is_none());
         let expired = Claims {
-            exp: now - 60,
+            exp: claims.exp - 120,
             ..claims
         };
         assert!(keys.verify(&keys.sign(&expired).unwrap()).is_none());
@@ -142,17 +147,7 @@ mod tests {
     fn remembered_tokens_still_expire_and_the_memory_is_bounded() {
         let keys = JwtKeys::new(b"0123456789abcdef0123456789abcdef");
         let now = chrono::Utc::now().timestamp();
-        let claims = |exp| Claims {
-            sub: Uuid::now_v7(),
-            tid: None,
-            role: "platform_admin".into(),
-            stores: vec![],
-            sid: Uuid::now_v7(),
-            name: "A".into(),
-            iat: now,
-            exp,
-        };
-        let t = keys.sign(&claims(now + 60)).unwrap();
+        let t = keys.sign(&claims(60)).unwrap();
         let first = keys.verify(&t).unwrap();
         assert_eq!(keys.verify(&t).unwrap().sub, first.sub);
         // Remembered, then past its expiry (and the leeway): refused.
@@ -170,7 +165,7 @@ mod tests {
                 .is_none()
         );
         for _ in 0..VERIFIED_CACHE + 10 {
-            keys.verify(&keys.sign(&claims(now + 60)).unwrap()).unwrap();
+            keys.verify(&keys.sign(&claims(60)).unwrap()).unwrap();
         }
         assert!(keys.verified.lock().unwrap().len() <= VERIFIED_CACHE);
     }
