@@ -132,21 +132,40 @@ pub async fn run_http(
     workers: usize,
     pool_size: usize,
 ) -> anyhow::Result<()> {
+    http_server(state, listener, workers, pool_size, true)?.await?;
+    Ok(())
+}
+
+/// The HTTP server, started and not yet awaited (the tests stop it through its
+/// handle; `signals` makes Ctrl-C and SIGTERM stop it).
+pub fn http_server(
+    state: AppState,
+    listener: TcpListener,
+    workers: usize,
+    pool_size: usize,
+    signals: bool,
+) -> anyhow::Result<actix_web::dev::Server> {
     let per_worker = (pool_size / workers).max(1);
     // Fail at start-up, not inside a worker, if the pool cannot be built.
     state.for_worker(per_worker)?;
-    actix_web::HttpServer::new(move || {
+    let server = actix_web::HttpServer::new(move || {
         let worker = state
             .for_worker(per_worker)
             .expect("pool config was checked at start-up");
         crate::http::app(actix_web::web::Data::new(worker))
     })
+    // Send each write at once: with Nagle's algorithm a WebSocket frame written
+    // while the previous one is unacknowledged waits for the client's delayed
+    // ACK, up to 40 ms.
+    .tcp_nodelay(true)
     .listen(listener)?
     .workers(workers)
-    .shutdown_timeout(10)
-    .run()
-    .await?;
-    Ok(())
+    .shutdown_timeout(10);
+    Ok(if signals {
+        server.run()
+    } else {
+        server.disable_signals().run()
+    })
 }
 
 /// `karat serve`.

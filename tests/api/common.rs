@@ -655,14 +655,8 @@ async fn start_server(
         .unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let server = actix_web::HttpServer::new(move || {
-        karat::http::app(actix_web::web::Data::new(state.for_worker(4).unwrap()))
-    })
-    .listen(listener)
-    .unwrap()
-    .workers(2)
-    .disable_signals()
-    .run();
+    // Two workers with four connections each, set up as `karat serve` does.
+    let server = karat::server::http_server(state, listener, 2, 8, false).unwrap();
     let handle = server.handle();
     actix_web::rt::spawn(server);
     (format!("http://127.0.0.1:{port}"), handle)

@@ -482,3 +482,69 @@ async fn recording_events_reuses_one_prepared_statement() {
         "the event statement is prepared once per connection"
     );
 }
+
+/// The server's end of `client`, found among this process's descriptors (the
+/// test server runs in-process): whether it sends without Nagle's delay.
+fn server_end_nodelay(server: std::net::SocketAddr, client: std::net::SocketAddr) -> Option<bool> {
+    fn v4(addr: &libc::sockaddr_in) -> std::net::SocketAddr {
+        let ip = std::net::Ipv4Addr::from(u32::from_be(addr.sin_addr.s_addr));
+        std::net::SocketAddr::from((ip, u16::from_be(addr.sin_port)))
+    }
+    type Get = unsafe extern "C" fn(i32, *mut libc::sockaddr, *mut libc::socklen_t) -> i32;
+    let name = |fd: i32, get: Get| {
+        let mut addr: libc::sockaddr_in = unsafe { std::mem::zeroed() };
+        let mut len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+        // SAFETY: `addr` is a sockaddr_in of `len` bytes, as the call expects.
+        let ok = unsafe { get(fd, (&raw mut addr).cast(), &mut len) } == 0;
+        (ok && addr.sin_family as i32 == libc::AF_INET).then(|| v4(&addr))
+    };
+    for entry in std::fs::read_dir("/proc/self/fd").ok()?.flatten() {
+        let Ok(fd) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        if name(fd, libc::getsockname) == Some(server)
+            && name(fd, libc::getpeername) == Some(client)
+        {
+            let mut on: libc::c_int = 0;
+            let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+            // SAFETY: `on` is a c_int of `len` bytes, as TCP_NODELAY is.
+            let ok = unsafe {
+                libc::getsockopt(
+                    fd,
+                    libc::IPPROTO_TCP,
+                    libc::TCP_NODELAY,
+                    (&raw mut on).cast(),
+                    &mut len,
+                )
+            } == 0;
+            return ok.then_some(on != 0);
+        }
+    }
+    None
+}
+
+#[actix_web::test]
+async fn the_server_sends_each_frame_at_once() {
+    use std::io::{Read, Write};
+    let app = TestApp::spawn().await;
+    // Started (the server runs once polled), so this thread may block below.
+    assert_eq!(app.get("/healthz", None).await.status, 200);
+    let server: std::net::SocketAddr = app.base.trim_start_matches("http://").parse().unwrap();
+    let mut client = std::net::TcpStream::connect(server).unwrap();
+    client
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    // Once the server has answered, its end of the connection is set up.
+    client
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: karat\r\n\r\n")
+        .unwrap();
+    let mut answer = [0u8; 12];
+    client.read_exact(&mut answer).unwrap();
+    assert_eq!(&answer, b"HTTP/1.1 200");
+    // Without TCP_NODELAY a frame written while the previous one is
+    // unacknowledged waits for the client's delayed ACK (up to 40 ms).
+    assert_eq!(
+        server_end_nodelay(server, client.local_addr().unwrap()),
+        Some(true)
+    );
+}
