@@ -98,18 +98,11 @@ impl Db {
         user_id: Uuid,
         f: impl AsyncFnOnce(&mut Conn) -> Result<R, ApiError>,
     ) -> Result<R, ApiError> {
-        // SET LOCAL is a utility statement, so PostgreSQL does not plan it. Uuids
-        // print as hex and dashes only, so the interpolation cannot inject SQL.
-        let mut tx = Tx::begin(
+        let tx = Tx::begin(
             self.conn().await?,
-            &format!(
-                "BEGIN; SET LOCAL app.tenant_id = '{tenant_id}'; SET LOCAL app.user_id = '{user_id}'"
-            ),
+            &begin_tenant("BEGIN", tenant_id, user_id),
         )?;
-        let result = crate::realtime::events::recording(tx.conn(), f).await;
-        let (value, written) = tx.finish(result).await?;
-        self.hand_over(written);
-        Ok(value)
+        self.run(tx, f).await
     }
 
     /// Looks up one row in a tenant transaction in a single round trip: `BEGIN
@@ -129,9 +122,7 @@ impl Db {
         user_id: Uuid,
         read: impl AsyncFn(&mut &AsyncPgConnection) -> QueryResult<R>,
     ) -> Result<R, ApiError> {
-        let begin = format!(
-            "BEGIN READ ONLY; SET LOCAL app.tenant_id = '{tenant_id}'; SET LOCAL app.user_id = '{user_id}'"
-        );
+        let begin = begin_tenant("BEGIN READ ONLY", tenant_id, user_id);
         let tx = Tx::begin(self.conn().await?, &begin)?;
         let found = {
             let conn: &AsyncPgConnection = tx.conn.as_deref().expect("just begun");
@@ -174,7 +165,17 @@ impl Db {
         &self,
         f: impl AsyncFnOnce(&mut Conn) -> Result<R, ApiError>,
     ) -> Result<R, ApiError> {
-        let mut tx = Tx::begin(self.conn().await?, "BEGIN; SET LOCAL app.platform = 'on'")?;
+        let tx = Tx::begin(self.conn().await?, "BEGIN; SET LOCAL app.platform = 'on'")?;
+        self.run(tx, f).await
+    }
+
+    /// Runs `f` in `tx`, records its events, ends it, and hands the events of a
+    /// commit to this node's hubs.
+    async fn run<R>(
+        &self,
+        mut tx: Tx,
+        f: impl AsyncFnOnce(&mut Conn) -> Result<R, ApiError>,
+    ) -> Result<R, ApiError> {
         let result = crate::realtime::events::recording(tx.conn(), f).await;
         let (value, written) = tx.finish(result).await?;
         self.hand_over(written);
@@ -203,6 +204,13 @@ impl Db {
         let mut conn = self.conn().await?;
         f(&mut conn).await
     }
+}
+
+/// `begin` (`BEGIN` or `BEGIN READ ONLY`) with the tenant's settings. SET LOCAL
+/// is a utility statement, so PostgreSQL does not plan it. Uuids print as hex
+/// and dashes only, so the interpolation cannot inject SQL.
+fn begin_tenant(begin: &str, tenant_id: Uuid, user_id: Uuid) -> String {
+    format!("{begin}; SET LOCAL app.tenant_id = '{tenant_id}'; SET LOCAL app.user_id = '{user_id}'")
 }
 
 type Pooled = deadpool::managed::Object<AsyncDieselConnectionManager<Conn>>;

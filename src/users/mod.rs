@@ -103,12 +103,16 @@ pub async fn store_ids_of(conn: &mut Conn, user: Uuid) -> Result<Vec<Uuid>, ApiE
 }
 
 pub async fn find(conn: &mut Conn, id: Uuid) -> Result<User, ApiError> {
-    let row: UserViewRow = user_views::table
+    Ok(view_row(&mut &*conn, id).await?.into())
+}
+
+/// A user as the API shows them; usable by [`crate::db::Db::tenant_find`].
+async fn view_row(conn: &mut &Conn, id: Uuid) -> QueryResult<UserViewRow> {
+    user_views::table
         .find(id)
         .select(UserViewRow::as_select())
         .first(conn)
-        .await?;
-    Ok(row.into())
+        .await
 }
 
 /// Whether the caller may see this user at all (scope check after RLS).
@@ -472,13 +476,7 @@ pub async fn get_one(
     let tenant = auth.tenant()?;
     let user = state
         .db
-        .tenant_find(tenant, auth.user_id, async |c| {
-            user_views::table
-                .find(*id)
-                .select(UserViewRow::as_select())
-                .first::<UserViewRow>(c)
-                .await
-        })
+        .tenant_find(tenant, auth.user_id, async |c| view_row(c, *id).await)
         .await?
         .into();
     if !visible(&auth, scope, &user) {
