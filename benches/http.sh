@@ -25,6 +25,10 @@ token=$(printf '%s' "$login" | python3 -c 'import sys,json; print(json.load(sys.
 user=$(printf '%s' "$login" | python3 -c 'import sys,json; print(json.load(sys.stdin)["user"]["id"])')
 rss() { awk '/VmRSS/ {print $2 " kB"}' /proc/"$server"/status; }
 echo "server RSS after start: $(rss)"
+# Warm up: open the pools' connections and prepare their statements, and let
+# the database settle after loading the demo data (autovacuum, analyze).
+wrk -t2 -c64 -d3s -H "Authorization: Bearer $token" "$url/api/v1/users/$user" >/dev/null
+sleep 2
 echo
 echo "== GET /api/v1/users/{id}, 64 connections, ${secs}s"
 wrk -t2 -c64 -d"${secs}s" --latency -H "Authorization: Bearer $token" "$url/api/v1/users/$user"

@@ -28,6 +28,10 @@ pub type Conn = AsyncPgConnection;
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<AsyncPgConnection>,
+    /// One connection of its own for [`Db::tenant_find`]: single-row lookups
+    /// take turns on it, never wait behind slower work in `pool`, and under load
+    /// keep one PostgreSQL backend busy instead of several that fight for the cores.
+    lookups: Pool<AsyncPgConnection>,
     url: std::sync::Arc<str>,
     /// Where the events of committed transactions go on this node (its
     /// tenant hubs); shared with every sibling pool.
@@ -38,22 +42,12 @@ pub struct Db {
 pub type OnCommit = Box<dyn Fn(Vec<Written>) + Send + Sync>;
 
 impl Db {
-    /// Builds a pool (connections are opened lazily).
+    /// Builds a pool of `size` connections, plus the lookup connection
+    /// (connections are opened lazily).
     pub fn connect(url: &str, size: usize) -> anyhow::Result<Self> {
-        // Fast recycling: no `SELECT 1` on every checkout. A connection left inside a
-        // transaction (a cancelled request) never returns to the pool: see `Tx`.
-        let mut config = ManagerConfig::default();
-        config.recycling_method = RecyclingMethod::Fast;
-        let manager =
-            AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
-        let pool = Pool::builder(manager)
-            .max_size(size)
-            .wait_timeout(Some(std::time::Duration::from_secs(5)))
-            .create_timeout(Some(std::time::Duration::from_secs(5)))
-            .runtime(deadpool_runtime())
-            .build()?;
         Ok(Db {
-            pool,
+            pool: pool(url, size)?,
+            lookups: pool(url, 1)?,
             url: url.into(),
             committed: Default::default(),
         })
@@ -123,7 +117,7 @@ impl Db {
         read: impl AsyncFn(&mut &AsyncPgConnection) -> QueryResult<R>,
     ) -> Result<R, ApiError> {
         let begin = begin_tenant("BEGIN READ ONLY", tenant_id, user_id);
-        let tx = Tx::begin(self.conn().await?, &begin)?;
+        let tx = Tx::begin(self.lookups.get().await?, &begin)?;
         let found = {
             let conn: &AsyncPgConnection = tx.conn.as_deref().expect("just begun");
             let mut query = pin!(async { read(&mut &*conn).await });
@@ -211,6 +205,20 @@ impl Db {
 /// and dashes only, so the interpolation cannot inject SQL.
 fn begin_tenant(begin: &str, tenant_id: Uuid, user_id: Uuid) -> String {
     format!("{begin}; SET LOCAL app.tenant_id = '{tenant_id}'; SET LOCAL app.user_id = '{user_id}'")
+}
+
+fn pool(url: &str, size: usize) -> anyhow::Result<Pool<AsyncPgConnection>> {
+    // Fast recycling: no `SELECT 1` on every checkout. A connection left inside a
+    // transaction (a cancelled request) never returns to the pool: see `Tx`.
+    let mut config = ManagerConfig::default();
+    config.recycling_method = RecyclingMethod::Fast;
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
+    Ok(Pool::builder(manager)
+        .max_size(size)
+        .wait_timeout(Some(std::time::Duration::from_secs(5)))
+        .create_timeout(Some(std::time::Duration::from_secs(5)))
+        .runtime(deadpool_runtime())
+        .build()?)
 }
 
 type Pooled = deadpool::managed::Object<AsyncDieselConnectionManager<Conn>>;

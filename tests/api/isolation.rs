@@ -241,10 +241,23 @@ async fn a_cancelled_request_never_leaks_its_tenant_to_the_next() {
 async fn a_one_round_trip_lookup_reads_only_inside_its_tenant() {
     use karat::db::schema::users;
     let app = TestApp::spawn().await;
-    // One connection: each lookup below reuses it, the first ones with a
-    // statement it has not prepared yet (those run after COMMIT and are asked
-    // again), the later ones with the statement cached (sent before COMMIT).
+    // One lookup connection: each lookup below reuses it, the first ones with
+    // a statement it has not prepared yet (those run after COMMIT and are asked
+    // again on the pool's one connection), the later ones with the statement
+    // cached (sent before COMMIT).
     let db = karat::db::Db::connect(&app.db.app_url(), 1).unwrap();
+    let lookup_pid = db
+        .tenant_find(app.a.id, uuid::Uuid::now_v7(), async |c| {
+            diesel::select(diesel::dsl::sql::<diesel::sql_types::Integer>(
+                "pg_backend_pid()",
+            ))
+            .get_result::<i32>(c)
+            .await
+        })
+        .await
+        .unwrap();
+    let outside = async || (outside(&db).await, lookup_idle(&db, lookup_pid).await);
+    let clean = ((None, true), true);
     let (a_user, b_user) = (
         app.user_id(T::A, Role::SalesRep),
         app.user_id(T::B, Role::SalesRep),
@@ -261,14 +274,14 @@ async fn a_one_round_trip_lookup_reads_only_inside_its_tenant() {
     };
     for _ in 0..3 {
         assert_eq!(tenant_of(app.a.id, a_user).await.unwrap(), Some(app.a.id));
-        assert_eq!(outside(&db).await, (None, true));
+        assert_eq!(outside().await, clean);
         assert!(matches!(
             tenant_of(app.a.id, b_user).await,
             Err(karat::http::error::ApiError::NotFound)
         ));
-        assert_eq!(outside(&db).await, (None, true));
+        assert_eq!(outside().await, clean);
         assert_eq!(tenant_of(app.b.id, b_user).await.unwrap(), Some(app.b.id));
-        assert_eq!(outside(&db).await, (None, true));
+        assert_eq!(outside().await, clean);
     }
     // The transaction is read-only: a lookup cannot write.
     let wrote = db
@@ -281,7 +294,25 @@ async fn a_one_round_trip_lookup_reads_only_inside_its_tenant() {
         })
         .await;
     assert!(wrote.is_err());
-    assert_eq!(outside(&db).await, (None, true));
+    assert_eq!(outside().await, clean);
+}
+
+/// Whether the backend `pid` is idle: connected, outside any transaction, so
+/// none of its tenant settings (all `SET LOCAL`) remain.
+async fn lookup_idle(db: &karat::db::Db, pid: i32) -> bool {
+    use diesel::sql_types::{Integer, Text};
+    db.with_conn(async |c| {
+        Ok(diesel::select(
+            diesel::dsl::sql::<Text>("(SELECT state FROM pg_stat_activity WHERE pid = ")
+                .bind::<Integer, _>(pid)
+                .sql(")"),
+        )
+        .get_result::<String>(c)
+        .await?
+            == "idle")
+    })
+    .await
+    .unwrap()
 }
 
 /// The tenant setting a plain checkout sees, and whether it is outside any
