@@ -3,6 +3,7 @@
 //! mailbox, database reads and the idle timer.
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::task::{Context as TaskContext, Waker};
 use std::time::Duration;
@@ -27,6 +28,9 @@ const IDLE_STOP: Duration = Duration::from_secs(60);
 /// allocated while it is empty.
 pub struct Outbox {
     cap: usize,
+    /// Something was queued, or a close asked for, since the socket last
+    /// took: most of the socket's polls find nothing and skip the lock.
+    dirty: AtomicBool,
     inner: Mutex<OutboxInner>,
 }
 
@@ -35,6 +39,8 @@ struct OutboxInner {
     queue: VecDeque<Arc<str>>,
     /// The close code the socket must send; the first request wins.
     close: Option<u16>,
+    /// The socket's connection task, registered by its first poll. It stays:
+    /// the connection polls its body from that one task for its whole life.
     waker: Option<Waker>,
 }
 
@@ -43,6 +49,7 @@ impl Outbox {
     pub fn new(cap: usize) -> Arc<Outbox> {
         Arc::new(Outbox {
             cap,
+            dirty: AtomicBool::new(true),
             inner: Mutex::default(),
         })
     }
@@ -51,13 +58,15 @@ impl Outbox {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Changes the queue and wakes the socket, unless an earlier change has
+    /// already woken it and it has not taken yet (that take sees this change).
     fn update(&self, f: impl FnOnce(&mut OutboxInner) -> bool) -> bool {
-        let (done, waker) = {
-            let mut inner = self.lock();
-            (f(&mut inner), inner.waker.take())
-        };
-        if let Some(w) = waker {
-            w.wake();
+        let mut inner = self.lock();
+        let done = f(&mut inner);
+        if !self.dirty.swap(true, Ordering::AcqRel)
+            && let Some(w) = &inner.waker
+        {
+            w.wake_by_ref();
         }
         done
     }
@@ -94,15 +103,15 @@ impl Outbox {
     /// Takes everything queued and the close asked for, if any; when there is
     /// neither, `cx` is woken by the next push or close.
     pub fn poll_take(&self, cx: &mut TaskContext<'_>) -> (VecDeque<Arc<str>>, Option<u16>) {
-        let mut inner = self.lock();
-        let queued = std::mem::take(&mut inner.queue);
-        if queued.is_empty() && inner.close.is_none() {
-            match &inner.waker {
-                Some(w) if w.will_wake(cx.waker()) => {}
-                _ => inner.waker = Some(cx.waker().clone()),
-            }
+        if !self.dirty.swap(false, Ordering::AcqRel) {
+            return (VecDeque::new(), None);
         }
-        (queued, inner.close)
+        let mut inner = self.lock();
+        match &inner.waker {
+            Some(w) if w.will_wake(cx.waker()) => {}
+            _ => inner.waker = Some(cx.waker().clone()),
+        }
+        (std::mem::take(&mut inner.queue), inner.close)
     }
 }
 
@@ -152,6 +161,8 @@ pub enum Target {
 #[derive(Default)]
 pub struct HubState {
     sessions: HashMap<Uuid, SessionHandle>,
+    /// Sessions per user, kept with `sessions` (presence asks on every join and leave).
+    per_user: HashMap<Uuid, usize>,
     /// Highest seq fanned out.
     pub last_seq: i64,
 }
@@ -196,7 +207,28 @@ impl HubState {
                 return;
             }
         }
-        self.sessions.insert(handle.id, handle);
+        let user = handle.viewer.user_id;
+        if let Some(old) = self.sessions.insert(handle.id, handle) {
+            self.forget(&old);
+        }
+        *self.per_user.entry(user).or_default() += 1;
+    }
+
+    /// Counts `h` out of its user's sessions (it has left `sessions`).
+    fn forget(&mut self, h: &SessionHandle) {
+        let user = h.viewer.user_id;
+        if let Some(n) = self.per_user.get_mut(&user) {
+            *n -= 1;
+            if *n == 0 {
+                self.per_user.remove(&user);
+            }
+        }
+    }
+
+    fn remove(&mut self, id: &Uuid) {
+        if let Some(h) = self.sessions.remove(id) {
+            self.forget(&h);
+        }
     }
 
     /// Sends a `reset` and adds the session (its missed events are gone).
@@ -218,15 +250,12 @@ impl HubState {
 
     /// Removes a session.
     pub fn leave(&mut self, id: Uuid) {
-        self.sessions.remove(&id);
+        self.remove(&id);
     }
 
     /// Sockets `user` has on this hub.
     pub fn user_sessions(&self, user: Uuid) -> usize {
-        self.sessions
-            .values()
-            .filter(|h| h.viewer.user_id == user)
-            .count()
+        self.per_user.get(&user).copied().unwrap_or(0)
     }
 
     /// Fans one event out to every session allowed to see it. Returns how many got it.
@@ -257,7 +286,7 @@ impl HubState {
             }
         }
         for id in slow {
-            self.sessions.remove(&id);
+            self.remove(&id);
         }
         sent
     }
@@ -315,17 +344,22 @@ impl HubState {
 
     /// Closes the matching sessions with `code`.
     pub fn kick(&mut self, target: &Target, code: u16) {
-        self.sessions.retain(|_, h| {
-            let hit = match target {
+        let hits: Vec<Uuid> = self
+            .sessions
+            .values()
+            .filter(|h| match target {
                 Target::AuthSession(s) => h.auth_session == *s,
                 Target::User(u) => h.viewer.user_id == *u,
                 Target::All => true,
-            };
-            if hit {
+            })
+            .map(|h| {
                 h.out.close(code);
-            }
-            !hit
-        });
+                h.id
+            })
+            .collect();
+        for id in hits {
+            self.remove(&id);
+        }
     }
 }
 
@@ -771,6 +805,7 @@ impl Hubs {
 mod tests {
     use super::*;
     use crate::auth::rbac::Role;
+    use crate::realtime::protocol::CLOSE_REVOKED;
 
     fn handle(role: Role, stores: &[Uuid], cap: usize) -> (SessionHandle, Arc<Outbox>) {
         let out = Outbox::new(cap);
@@ -842,6 +877,36 @@ mod tests {
             .collect();
         assert_eq!(got_a, vec![1, 2]);
         assert_eq!(got_b, vec![2]);
+    }
+
+    #[test]
+    fn a_users_sessions_are_counted_through_every_way_out() {
+        let mut hub = HubState::default();
+        let (a1, _o1) = handle(Role::SalesRep, &[], 16);
+        let (mut a2, _o2) = handle(Role::SalesRep, &[], 16);
+        let (mut a3, _o3) = handle(Role::SalesRep, &[], 1);
+        let user = a1.viewer.user_id;
+        a2.viewer.user_id = user;
+        a3.viewer.user_id = user;
+        let (ids, session) = ([a1.id, a2.id, a3.id], a2.auth_session);
+        let (b, _ob) = handle(Role::Manager, &[], 16);
+        let other = b.viewer.user_id;
+        for h in [a1, a2, a3, b] {
+            hub.join(h, &[]);
+        }
+        assert_eq!((hub.user_sessions(user), hub.user_sessions(other)), (3, 1));
+        // a3's outbox holds one message (its hello): the next event drops it.
+        assert_eq!(hub.deliver(&event(1, Audience::Tenant)), 3);
+        assert_eq!(hub.user_sessions(user), 2);
+        hub.kick(&Target::AuthSession(session), CLOSE_REVOKED);
+        assert_eq!(hub.user_sessions(user), 1);
+        hub.leave(ids[1]);
+        hub.leave(ids[0]);
+        hub.leave(ids[0]);
+        assert_eq!((hub.user_sessions(user), hub.user_sessions(other)), (0, 1));
+        hub.kick(&Target::User(other), CLOSE_REVOKED);
+        assert_eq!(hub.user_sessions(other), 0);
+        assert!(hub.is_empty() && hub.per_user.is_empty());
     }
 
     #[test]

@@ -65,6 +65,9 @@ pub struct Socket {
     phase: Phase,
     /// The hello deadline, then the next heartbeat.
     timer: Pin<Box<Sleep>>,
+    /// The timer has our waker and will wake us when it fires; until then
+    /// there is no need to poll it.
+    timer_armed: bool,
     last_heard: Instant,
     last_typing: Option<Instant>,
 }
@@ -92,6 +95,7 @@ impl Socket {
             hub: None,
             phase: Phase::Hello(Box::new(holder)),
             timer: Box::pin(tokio::time::sleep(HELLO_TIMEOUT)),
+            timer_armed: false,
             last_heard: Instant::now(),
             last_typing: None,
         }
@@ -147,6 +151,10 @@ impl Socket {
     }
 
     fn decode(&mut self) {
+        // Empty, and already released by the decode that emptied it.
+        if self.inbuf.is_empty() {
+            return;
+        }
         while self.is_open() && !self.joining() {
             match self.codec.decode(&mut self.inbuf) {
                 Ok(Some(frame)) => self.frame(frame),
@@ -224,6 +232,7 @@ impl Socket {
         self.timer
             .as_mut()
             .reset(tokio::time::Instant::now() + HEARTBEAT);
+        self.timer_armed = false;
         match tenant {
             // A tenant's people join its hub, which sends the hello.
             Some(tenant) => {
@@ -338,8 +347,13 @@ impl Socket {
         self.text(&ack);
     }
 
-    /// The hello deadline, then pings and the idle check.
+    /// The hello deadline, then pings and the idle check. Most polls are for
+    /// frames to send; they skip the timer unless it has fired.
     fn tick(&mut self, cx: &mut Context<'_>) {
+        if self.timer_armed && !self.timer.is_elapsed() {
+            return;
+        }
+        self.timer_armed = true;
         while self.is_open() && self.timer.as_mut().poll(cx).is_ready() {
             match self.phase {
                 Phase::Hello(_) => self.close(Some(CLOSE_NO_HELLO), "expected a hello message"),
