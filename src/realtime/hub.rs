@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use super::events::{Audience, StoredEvent, Viewer};
 use super::protocol::{CLOSE_RESUME, ServerMsg, VERSION};
+use crate::auth::rbac::Role;
 use crate::db::Db;
 use crate::db::schema::{event_counters, events};
 
@@ -161,10 +162,76 @@ pub enum Target {
 #[derive(Default)]
 pub struct HubState {
     sessions: HashMap<Uuid, SessionHandle>,
-    /// Sessions per user, kept with `sessions` (presence asks on every join and leave).
-    per_user: HashMap<Uuid, usize>,
+    /// The sessions by user, store and role, kept with `sessions`.
+    index: Index,
     /// Highest seq fanned out.
     pub last_seq: i64,
+}
+
+/// Session ids by user, store and role: a targeted event visits the sessions
+/// that may want it rather than every session of the tenant, and presence
+/// counts a user's sessions without a scan.
+#[derive(Default)]
+struct Index {
+    users: HashMap<Uuid, HashSet<Uuid>>,
+    stores: HashMap<Uuid, HashSet<Uuid>>,
+    roles: HashMap<Role, HashSet<Uuid>>,
+}
+
+impl Index {
+    fn add(&mut self, h: &SessionHandle) {
+        self.users.entry(h.viewer.user_id).or_default().insert(h.id);
+        for store in &h.viewer.stores {
+            self.stores.entry(*store).or_default().insert(h.id);
+        }
+        self.roles.entry(h.viewer.role).or_default().insert(h.id);
+    }
+
+    fn remove(&mut self, h: &SessionHandle) {
+        fn out<K: std::hash::Hash + Eq>(map: &mut HashMap<K, HashSet<Uuid>>, key: K, id: &Uuid) {
+            if let Some(ids) = map.get_mut(&key) {
+                ids.remove(id);
+                if ids.is_empty() {
+                    map.remove(&key);
+                }
+            }
+        }
+        out(&mut self.users, h.viewer.user_id, &h.id);
+        for store in &h.viewer.stores {
+            out(&mut self.stores, *store, &h.id);
+        }
+        out(&mut self.roles, h.viewer.role, &h.id);
+    }
+
+    /// The sessions `audience` can reach, each once (more than it allows:
+    /// the caller still asks [`Audience::allows`]); `None` means all of them.
+    fn candidates(&self, audience: &Audience) -> Option<Vec<Uuid>> {
+        fn from<K: std::hash::Hash + Eq>(
+            ids: &mut Vec<Uuid>,
+            map: &HashMap<K, HashSet<Uuid>>,
+            keys: impl IntoIterator<Item = K>,
+        ) {
+            for key in keys {
+                ids.extend(map.get(&key).into_iter().flatten());
+            }
+        }
+        let mut ids = Vec::new();
+        match audience {
+            Audience::Tenant => return None,
+            Audience::Roles { roles } => from(&mut ids, &self.roles, roles.iter().copied()),
+            Audience::Users { users } => from(&mut ids, &self.users, users.iter().copied()),
+            Audience::Stores { stores } | Audience::Staff { stores, .. } => {
+                from(&mut ids, &self.roles, [Role::BusinessAdmin]);
+                from(&mut ids, &self.stores, stores.iter().copied());
+                if let Audience::Staff { users, .. } = audience {
+                    from(&mut ids, &self.users, users.iter().copied());
+                }
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        Some(ids)
+    }
 }
 
 impl HubState {
@@ -185,7 +252,12 @@ impl HubState {
 
     /// Whether `ev` goes to `h`.
     fn wants(h: &SessionHandle, topic: &str, audience: &Audience) -> bool {
-        h.topics.as_ref().is_none_or(|t| t.contains(topic)) && audience.allows(&h.viewer)
+        Self::follows(h, topic) && audience.allows(&h.viewer)
+    }
+
+    /// Whether `h` follows `topic` (a session that named no topics follows all).
+    fn follows(h: &SessionHandle, topic: &str) -> bool {
+        h.topics.as_ref().is_none_or(|t| t.contains(topic))
     }
 
     /// Adds a session after sending it `hello` and the events it missed (in order).
@@ -207,27 +279,30 @@ impl HubState {
                 return;
             }
         }
-        let user = handle.viewer.user_id;
-        if let Some(old) = self.sessions.insert(handle.id, handle) {
-            self.forget(&old);
-        }
-        *self.per_user.entry(user).or_default() += 1;
-    }
-
-    /// Counts `h` out of its user's sessions (it has left `sessions`).
-    fn forget(&mut self, h: &SessionHandle) {
-        let user = h.viewer.user_id;
-        if let Some(n) = self.per_user.get_mut(&user) {
-            *n -= 1;
-            if *n == 0 {
-                self.per_user.remove(&user);
-            }
-        }
+        self.remove(&handle.id);
+        self.index.add(&handle);
+        self.sessions.insert(handle.id, handle);
     }
 
     fn remove(&mut self, id: &Uuid) {
         if let Some(h) = self.sessions.remove(id) {
-            self.forget(&h);
+            self.index.remove(&h);
+        }
+    }
+
+    /// Calls `f` with each session `audience` allows.
+    fn each_allowed(&self, audience: &Audience, mut f: impl FnMut(&SessionHandle)) {
+        let visit = |h: &SessionHandle| {
+            if audience.allows(&h.viewer) {
+                f(h);
+            }
+        };
+        match self.index.candidates(audience) {
+            None => self.sessions.values().for_each(visit),
+            Some(ids) => ids
+                .iter()
+                .filter_map(|id| self.sessions.get(id))
+                .for_each(visit),
         }
     }
 
@@ -255,7 +330,7 @@ impl HubState {
 
     /// Sockets `user` has on this hub.
     pub fn user_sessions(&self, user: Uuid) -> usize {
-        self.per_user.get(&user).copied().unwrap_or(0)
+        self.index.users.get(&user).map_or(0, HashSet::len)
     }
 
     /// Fans one event out to every session allowed to see it. Returns how many got it.
@@ -274,9 +349,9 @@ impl HubState {
         let mut text: Option<Arc<str>> = None;
         let mut slow = vec![];
         let mut sent = 0;
-        for h in self.sessions.values() {
-            if !Self::wants(h, &ev.topic, &audience) {
-                continue;
+        self.each_allowed(&audience, |h| {
+            if !Self::follows(h, &ev.topic) {
+                return;
             }
             let t = text.get_or_insert_with(|| render(ev).into());
             if Self::push(h, t) {
@@ -284,7 +359,7 @@ impl HubState {
             } else {
                 slow.push(h.id);
             }
-        }
+        });
         for id in slow {
             self.remove(&id);
         }
@@ -335,11 +410,11 @@ impl HubState {
         }
         .json()
         .into();
-        for h in self.sessions.values() {
-            if h.viewer.user_id != t.user && t.audience.allows(&h.viewer) {
+        self.each_allowed(&t.audience, |h| {
+            if h.viewer.user_id != t.user {
                 Self::push(h, &text);
             }
-        }
+        });
     }
 
     /// Closes the matching sessions with `code`.
@@ -804,7 +879,6 @@ impl Hubs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::rbac::Role;
     use crate::realtime::protocol::CLOSE_REVOKED;
 
     fn handle(role: Role, stores: &[Uuid], cap: usize) -> (SessionHandle, Arc<Outbox>) {
@@ -880,6 +954,72 @@ mod tests {
     }
 
     #[test]
+    fn the_index_finds_exactly_the_sessions_a_scan_would() {
+        let stores: Vec<Uuid> = (0..4).map(|_| Uuid::now_v7()).collect();
+        let users: Vec<Uuid> = (0..6).map(|_| Uuid::now_v7()).collect();
+        let roles = [
+            Role::BusinessAdmin,
+            Role::Manager,
+            Role::SalesRep,
+            Role::Telecaller,
+            Role::Marketing,
+        ];
+        let mut hub = HubState::default();
+        let mut ids = vec![];
+        // Every user, role and store combination, some users twice.
+        for (i, user) in users.iter().enumerate() {
+            for copy in 0..1 + i % 2 {
+                let member: Vec<Uuid> = stores
+                    .iter()
+                    .skip(i % 3)
+                    .step_by(2 + copy)
+                    .copied()
+                    .collect();
+                let (mut h, _out) = handle(roles[i % roles.len()], &member, 1024);
+                h.viewer.user_id = *user;
+                ids.push(h.id);
+                hub.join(h, &[]);
+            }
+        }
+        hub.leave(ids[3]);
+        let audiences = [
+            Audience::Tenant,
+            Audience::Roles {
+                roles: vec![Role::Manager, Role::Telecaller],
+            },
+            Audience::Stores {
+                stores: vec![stores[1], stores[2]],
+            },
+            Audience::Users {
+                users: vec![users[0], users[4], Uuid::now_v7()],
+            },
+            Audience::Staff {
+                stores: vec![stores[0]],
+                roles: vec![Role::SalesRep],
+                users: vec![users[3]],
+            },
+            Audience::Staff {
+                stores: vec![],
+                roles: vec![],
+                users: vec![],
+            },
+        ];
+        for audience in &audiences {
+            let mut found = vec![];
+            hub.each_allowed(audience, |h| found.push(h.id));
+            found.sort_unstable();
+            let mut scanned: Vec<Uuid> = hub
+                .sessions
+                .values()
+                .filter(|h| audience.allows(&h.viewer))
+                .map(|h| h.id)
+                .collect();
+            scanned.sort_unstable();
+            assert_eq!(found, scanned, "{audience:?}");
+        }
+    }
+
+    #[test]
     fn a_users_sessions_are_counted_through_every_way_out() {
         let mut hub = HubState::default();
         let (a1, _o1) = handle(Role::SalesRep, &[], 16);
@@ -906,7 +1046,13 @@ mod tests {
         assert_eq!((hub.user_sessions(user), hub.user_sessions(other)), (0, 1));
         hub.kick(&Target::User(other), CLOSE_REVOKED);
         assert_eq!(hub.user_sessions(other), 0);
-        assert!(hub.is_empty() && hub.per_user.is_empty());
+        assert!(hub.is_empty());
+        let Index {
+            users,
+            stores,
+            roles,
+        } = &hub.index;
+        assert!(users.is_empty() && stores.is_empty() && roles.is_empty());
     }
 
     #[test]
