@@ -1557,19 +1557,29 @@ export interface paths {
          *     once and pushes the shared text into every allowed socket's outbox (at most
          *     256 waiting; a full outbox closes the socket with 4000); the connection
          *     frames it straight from that text. There is no task or channel per socket,
-         *     and an empty outbox holds no memory.
+         *     and an empty outbox holds no memory. Most polls are for frames to send: they
+         *     skip the heartbeat timer until it fires, and an outbox with nothing new
+         *     answers without taking its lock.
+         *
+         *     A hub keeps its sockets indexed by user, store and role. A targeted event
+         *     visits only the sockets its audience can reach (each still checked against
+         *     the audience), and presence counts a user's sockets without a scan; a
+         *     tenant-wide event visits them all.
          *
          *     Every connection is set to TCP_NODELAY: a frame written while the client has
          *     not yet acknowledged the previous one goes out at once, instead of waiting for
          *     the client's delayed ACK (up to 40 ms).
          *
          *     Measured with `cargo bench --bench ws_load` on the 2-core development VM
-         *     (server, load tool and PostgreSQL together): 14.5 KiB of server memory per
-         *     idle socket at 10,000; a tenant-wide change reaches 10,000 sockets in about
-         *     95 ms at 10.3–12 µs of server CPU per delivery, most of it the kernel's
-         *     loopback TCP send (one write per socket); targeted events at 500/s with 2,000
-         *     sockets (about 72 recipients each) arrive 0.5 ms after the commit at the
-         *     median and 2 ms at p99.
+         *     (server, load tool and PostgreSQL together): 14.6 KiB of server memory per
+         *     idle socket at 10,000; a tenant-wide change reaches 10,000 sockets in
+         *     80–120 ms at 8.5–11.6 µs of server CPU per delivery, most of it the kernel's
+         *     loopback TCP send (one write per socket, including the receiving socket's
+         *     side of loopback); targeted events at 500/s with 2,000 sockets (about 72
+         *     recipients each) arrive 0.6–0.8 ms after the commit at the median and 2.5–3 ms
+         *     at p99, at 8.8–9.9 µs of server CPU per delivery net of the mutations. The VM's
+         *     speed varies by up to a third from one hour to the next, so compare builds in
+         *     alternating runs.
          */
         get: operations["connect"];
         put?: never;
