@@ -679,3 +679,45 @@ async fn bad_input_is_a_4xx_problem_and_writes_nothing() {
     );
     assert_eq!(app.count("users").await, users_before);
 }
+
+/// The `/api/v1` routes are grouped by first path segment: a path no route
+/// matches is a problem+json 404 inside a group and outside any group, and a
+/// grouped route still reaches its handler and its metrics label.
+#[actix_web::test]
+async fn unknown_api_paths_are_problem_404s() {
+    let app = TestApp::spawn().await;
+    let ba = app.token(T::A, Role::BusinessAdmin).await;
+    let sales = app.user_id(T::A, Role::SalesRep);
+    let one = format!("/api/v1/users/{sales}");
+    assert_eq!(app.get(&one, Some(&ba)).await.status, 200);
+    for (method, path) in [
+        (Method::GET, format!("{one}/nothing")),
+        (Method::DELETE, one.clone()),
+        (Method::GET, "/api/v1/no-such-thing".into()),
+        (Method::GET, "/api/v1/".into()),
+        (Method::GET, "/api/v1".into()),
+        (Method::GET, "/api/no-such-thing".into()),
+    ] {
+        let r = app.req(method.clone(), &path, Some(&ba), None).await;
+        assert_eq!(r.status, 404, "{method} {path}");
+        assert_eq!(
+            r.headers.get("content-type").unwrap(),
+            "application/problem+json",
+            "{method} {path}"
+        );
+    }
+    let metrics = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap()
+        .body()
+        .await
+        .unwrap();
+    let metrics = String::from_utf8_lossy(&metrics);
+    assert!(
+        metrics.contains(r#"method="GET",route="/api/v1/users/{id}",status="200""#),
+        "{metrics}"
+    );
+}
