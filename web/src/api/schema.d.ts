@@ -1573,11 +1573,11 @@ export interface paths {
          *     Measured with `cargo bench --bench ws_load` on the 2-core development VM
          *     (server, load tool and PostgreSQL together): 14.6 KiB of server memory per
          *     idle socket at 10,000; a tenant-wide change reaches 10,000 sockets in
-         *     80–120 ms at 8.5–11.6 µs of server CPU per delivery, most of it the kernel's
+         *     80–120 ms at 8.5–12.3 µs of server CPU per delivery, most of it the kernel's
          *     loopback TCP send (one write per socket, including the receiving socket's
          *     side of loopback); targeted events at 500/s with 2,000 sockets (about 72
          *     recipients each) arrive 0.6–0.8 ms after the commit at the median and 2.5–3 ms
-         *     at p99, at 8.8–9.9 µs of server CPU per delivery net of the mutations. The VM's
+         *     at p99, at 8.8–11.0 µs of server CPU per delivery net of the mutations. The VM's
          *     speed varies by up to a third from one hour to the next, so compare builds in
          *     alternating runs.
          */
