@@ -22,6 +22,9 @@ use extract::RequestId;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// Where the versioned API lives.
+const API_V1: &str = "/api/v1";
+
 /// Registers every route; used by the server and the tests alike.
 pub fn configure(cfg: &mut aweb::ServiceConfig) {
     use crate::{audit, auth::routes as a, customers, segments, stores, tenants, users};
@@ -31,7 +34,7 @@ pub fn configure(cfg: &mut aweb::ServiceConfig) {
         .service(openapi_json)
         .service(web::docs)
         .service(
-            aweb::scope("/api/v1")
+            aweb::scope(API_V1)
                 .service(
                     group(&["auth", "me"])
                         .service(a::login)
@@ -189,9 +192,12 @@ pub fn configure(cfg: &mut aweb::ServiceConfig) {
 fn group(segments: &'static [&'static str]) -> actix_web::Scope {
     aweb::scope("")
         .guard(actix_web::guard::fn_guard(move |ctx| {
-            let path = ctx.head().uri.path();
-            let first = path
-                .strip_prefix("/api/v1/")
+            let first = ctx
+                .head()
+                .uri
+                .path()
+                .strip_prefix(API_V1)
+                .and_then(|rest| rest.strip_prefix('/'))
                 .and_then(|rest| rest.split('/').next());
             first.is_some_and(|first| segments.contains(&first))
         }))

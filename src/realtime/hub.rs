@@ -284,10 +284,10 @@ impl HubState {
         self.sessions.insert(handle.id, handle);
     }
 
-    fn remove(&mut self, id: &Uuid) {
-        if let Some(h) = self.sessions.remove(id) {
-            self.index.remove(&h);
-        }
+    fn remove(&mut self, id: &Uuid) -> Option<SessionHandle> {
+        let h = self.sessions.remove(id)?;
+        self.index.remove(&h);
+        Some(h)
     }
 
     /// Calls `f` with each session `audience` allows.
@@ -427,13 +427,12 @@ impl HubState {
                 Target::User(u) => h.viewer.user_id == *u,
                 Target::All => true,
             })
-            .map(|h| {
-                h.out.close(code);
-                h.id
-            })
+            .map(|h| h.id)
             .collect();
         for id in hits {
-            self.remove(&id);
+            if let Some(h) = self.remove(&id) {
+                h.out.close(code);
+            }
         }
     }
 }
