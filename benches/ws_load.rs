@@ -2220,6 +2220,31 @@ async fn run(
         ),
         "",
     );
+    // How the server wrote to the sockets: straight to each connection's
+    // socket, or through actix-http when it could not duplicate a descriptor
+    // (it needs two per socket; see KARAT_WS_DIRECT_WRITES in the README).
+    let opened = |text: &str, how: &str| -> u64 {
+        let key = format!("karat_websockets_opened_total{{writes=\"{how}\"}} ");
+        text.lines()
+            .find_map(|l| l.strip_prefix(&key)?.trim().parse().ok())
+            .unwrap_or(0)
+    };
+    if let Ok(mut r) = ctl.http.get(format!("{base}/metrics")).send().await
+        && let Ok(body) = r.body().await
+    {
+        let text = String::from_utf8_lossy(&body);
+        let (direct, through) = (opened(&text, "direct"), opened(&text, "connection"));
+        ctl.row(
+            "all",
+            "sockets written directly / through actix-http",
+            format!("{direct} / {through}"),
+            "",
+        );
+        ctl.out.insert(
+            "sockets_opened".into(),
+            json!({"direct": direct, "connection": through}),
+        );
+    }
     ctl.out.insert("sockets_total".into(), total.json());
     out.append(&mut ctl.out);
     rows.append(&mut ctl.rows);

@@ -73,6 +73,10 @@ pub struct ServeConfig {
     /// Extra origins allowed to open the WebSocket (comma-separated), besides KARAT_PUBLIC_URL's.
     #[arg(long, env = "KARAT_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
+    /// WebSockets write their frames straight to the connection's socket (one
+    /// more descriptor each); `false` sends them through actix-http.
+    #[arg(long, env = "KARAT_WS_DIRECT_WRITES", default_value_t = true, action = clap::ArgAction::Set)]
+    pub ws_direct_writes: bool,
     /// Days events are kept for replay; older ones are swept hourly.
     #[arg(long, env = "KARAT_EVENT_RETENTION_DAYS", default_value_t = 7)]
     pub event_retention_days: i64,

@@ -2,6 +2,7 @@
 
 use std::io::IsTerminal;
 use std::net::TcpListener;
+use std::os::fd::AsRawFd;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::sync::Arc;
@@ -158,6 +159,12 @@ pub fn http_server(
     // while the previous one is unacknowledged waits for the client's delayed
     // ACK, up to 40 ms.
     .tcp_nodelay(true)
+    // WebSockets write to their connection's socket directly (see realtime::wire).
+    .on_connect(|conn, data| {
+        if let Some(tcp) = conn.downcast_ref::<actix_web::rt::net::TcpStream>() {
+            data.insert(crate::realtime::ConnFd(tcp.as_raw_fd()));
+        }
+    })
     .listen(listener)?
     .workers(workers)
     .shutdown_timeout(10);
@@ -168,8 +175,37 @@ pub fn http_server(
     })
 }
 
+/// Raises the soft limit on open descriptors to the hard one, as far as the
+/// system allows: every WebSocket holds two (its connection and the duplicate
+/// its outbox writes to), and the usual soft limit of 1,024 would cap a node at
+/// about 500 sockets. Returns the limit now in force.
+fn raise_open_files_limit() -> u64 {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit only read and write the struct given.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+            return 0;
+        }
+        if limit.rlim_cur < limit.rlim_max {
+            let raised = libc::rlimit {
+                rlim_cur: limit.rlim_max,
+                rlim_max: limit.rlim_max,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                limit = raised;
+            }
+        }
+    }
+    limit.rlim_cur
+}
+
 /// `karat serve`.
 pub async fn serve(dbc: DbConfig, cfg: ServeConfig, demo: bool) -> anyhow::Result<()> {
+    let open_files = raise_open_files_limit();
+    tracing::info!(open_files, "open descriptors allowed");
     let mut database = open_database(&dbc).await?;
     let result = async {
         let workers = worker_count(cfg.workers);

@@ -1,4 +1,4 @@
-//! Prometheus metrics for HTTP traffic.
+//! Prometheus metrics for HTTP traffic and WebSockets.
 
 use std::sync::Mutex;
 
@@ -17,11 +17,20 @@ pub struct RequestLabels {
     pub status: u16,
 }
 
+/// How a WebSocket writes its frames.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct SocketLabels {
+    /// `direct`: straight to the connection's socket; `connection`: through
+    /// actix-http (no descriptor could be duplicated for it).
+    pub writes: &'static str,
+}
+
 /// The registry and the series we record.
 pub struct Metrics {
     registry: Mutex<Registry>,
     requests: Family<RequestLabels, Counter>,
     latency: Family<RequestLabels, Histogram>,
+    sockets: Family<SocketLabels, Counter>,
 }
 
 impl Metrics {
@@ -38,10 +47,17 @@ impl Metrics {
             "HTTP request latency",
             latency.clone(),
         );
+        let sockets = Family::<SocketLabels, Counter>::default();
+        registry.register(
+            "websockets_opened",
+            "WebSockets opened, by how they write",
+            sockets.clone(),
+        );
         Metrics {
             registry: Mutex::new(registry),
             requests,
             latency,
+            sockets,
         }
     }
 
@@ -49,6 +65,12 @@ impl Metrics {
     pub fn observe(&self, labels: RequestLabels, seconds: f64) {
         self.latency.get_or_create(&labels).observe(seconds);
         self.requests.get_or_create(&labels).inc();
+    }
+
+    /// Counts one WebSocket opened.
+    pub fn socket_opened(&self, direct: bool) {
+        let writes = if direct { "direct" } else { "connection" };
+        self.sockets.get_or_create(&SocketLabels { writes }).inc();
     }
 
     /// The text exposition format.

@@ -2,10 +2,8 @@
 //! node. The state logic ([`HubState`]) is plain Rust; the actor only adds the
 //! mailbox, database reads and the idle timer.
 
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, Weak};
-use std::task::{Context as TaskContext, Waker};
 use std::time::Duration;
 
 use actix::prelude::*;
@@ -14,7 +12,11 @@ use diesel_async::RunQueryDsl;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use actix_web::web::Bytes;
+
 use super::events::{Audience, StoredEvent, Viewer};
+pub use super::outbox::Outbox;
+use super::outbox::text_frame;
 use super::protocol::{CLOSE_RESUME, ServerMsg, VERSION};
 use crate::auth::rbac::Role;
 use crate::db::Db;
@@ -22,99 +24,6 @@ use crate::db::schema::{event_counters, events};
 
 /// How long a hub with no sessions lingers before stopping.
 const IDLE_STOP: Duration = Duration::from_secs(60);
-
-/// One socket's outbound queue as the hubs see it. It is bounded: a client
-/// that lets it fill is closed with [`CLOSE_RESUME`] and resumes from its last
-/// seq. The socket's connection drains it ([`super::socket`]); nothing is
-/// allocated while it is empty.
-pub struct Outbox {
-    cap: usize,
-    /// Something was queued, or a close asked for, since the socket last
-    /// took: most of the socket's polls find nothing and skip the lock.
-    dirty: AtomicBool,
-    inner: Mutex<OutboxInner>,
-}
-
-#[derive(Default)]
-struct OutboxInner {
-    queue: VecDeque<Arc<str>>,
-    /// The close code the socket must send; the first request wins.
-    close: Option<u16>,
-    /// The socket's connection task, registered by its first poll. It stays:
-    /// the connection polls its body from that one task for its whole life.
-    waker: Option<Waker>,
-}
-
-impl Outbox {
-    /// An empty outbox holding at most `cap` messages.
-    pub fn new(cap: usize) -> Arc<Outbox> {
-        Arc::new(Outbox {
-            cap,
-            dirty: AtomicBool::new(true),
-            inner: Mutex::default(),
-        })
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, OutboxInner> {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Changes the queue and wakes the socket, unless an earlier change has
-    /// already woken it and it has not taken yet (that take sees this change).
-    fn update(&self, f: impl FnOnce(&mut OutboxInner) -> bool) -> bool {
-        let mut inner = self.lock();
-        let done = f(&mut inner);
-        if !self.dirty.swap(true, Ordering::AcqRel)
-            && let Some(w) = &inner.waker
-        {
-            w.wake_by_ref();
-        }
-        done
-    }
-
-    /// Queues `text`; a full queue closes the socket instead. False when the
-    /// socket is closing (the caller forgets it).
-    pub fn push(&self, text: &Arc<str>) -> bool {
-        self.update(|inner| {
-            if inner.close.is_some() {
-                false
-            } else if inner.queue.len() >= self.cap {
-                inner.close = Some(CLOSE_RESUME);
-                false
-            } else {
-                inner.queue.push_back(text.clone());
-                true
-            }
-        })
-    }
-
-    /// Asks the socket to close with `code`.
-    pub fn close(&self, code: u16) {
-        self.update(|inner| {
-            inner.close.get_or_insert(code);
-            true
-        });
-    }
-
-    /// The close code asked for, if any.
-    pub fn closing(&self) -> Option<u16> {
-        self.lock().close
-    }
-
-    /// Takes everything queued and the close asked for, if any; when there is
-    /// neither, `cx` is woken by the next push or close.
-    pub fn poll_take(&self, cx: &mut TaskContext<'_>) -> (VecDeque<Arc<str>>, Option<u16>) {
-        if !self.dirty.swap(false, Ordering::AcqRel) {
-            return (VecDeque::new(), None);
-        }
-        let mut inner = self.lock();
-        match &inner.waker {
-            Some(w) if w.will_wake(cx.waker()) => {}
-            _ => inner.waker = Some(cx.waker().clone()),
-        }
-        (std::mem::take(&mut inner.queue), inner.close)
-    }
-}
 
 /// A platform admin's socket.
 pub struct PlatformSocket {
@@ -245,9 +154,9 @@ impl HubState {
         self.sessions.is_empty()
     }
 
-    /// Queues `text` for one session; a full queue drops the session (it must resume).
-    fn push(handle: &SessionHandle, text: &Arc<str>) -> bool {
-        handle.out.push(text)
+    /// Sends `frame` to one session; a full outbox drops the session (it must resume).
+    fn push(handle: &SessionHandle, frame: &Bytes) -> bool {
+        handle.out.push(frame)
     }
 
     /// Whether `ev` goes to `h`.
@@ -262,22 +171,22 @@ impl HubState {
 
     /// Adds a session after sending it `hello` and the events it missed (in order).
     pub fn join(&mut self, handle: SessionHandle, missed: &[StoredEvent]) {
-        let hello: Arc<str> = ServerMsg::Hello {
+        self.add(handle, Vec::new(), missed);
+    }
+
+    /// Adds a session after sending it `first`, `hello` and the events it
+    /// missed, in one go.
+    fn add(&mut self, handle: SessionHandle, mut frames: Vec<Bytes>, missed: &[StoredEvent]) {
+        let hello = ServerMsg::Hello {
             v: VERSION,
             session: handle.id,
             last_seq: self.last_seq,
         }
-        .json()
-        .into();
-        if !Self::push(&handle, &hello) {
+        .frame();
+        frames.push(hello);
+        frames.extend(missed.iter().filter_map(|ev| Self::render_for(&handle, ev)));
+        if !handle.out.push_all(&frames) {
             return;
-        }
-        for ev in missed {
-            if let Some(text) = Self::render_for(&handle, ev)
-                && !Self::push(&handle, &text)
-            {
-                return;
-            }
         }
         self.remove(&handle.id);
         self.index.add(&handle);
@@ -308,19 +217,16 @@ impl HubState {
 
     /// Sends a `reset` and adds the session (its missed events are gone).
     pub fn join_after_reset(&mut self, handle: SessionHandle) {
-        let reset: Arc<str> = ServerMsg::Reset {
+        let reset = ServerMsg::Reset {
             last_seq: self.last_seq,
         }
-        .json()
-        .into();
-        if Self::push(&handle, &reset) {
-            self.join(handle, &[]);
-        }
+        .frame();
+        self.add(handle, vec![reset], &[]);
     }
 
-    fn render_for(h: &SessionHandle, ev: &StoredEvent) -> Option<Arc<str>> {
+    fn render_for(h: &SessionHandle, ev: &StoredEvent) -> Option<Bytes> {
         let audience: Audience = serde_json::from_value(ev.audience.clone()).ok()?;
-        Self::wants(h, &ev.topic, &audience).then(|| render(ev).into())
+        Self::wants(h, &ev.topic, &audience).then(|| render(ev))
     }
 
     /// Removes a session.
@@ -346,15 +252,15 @@ impl HubState {
             );
             return 0;
         };
-        let mut text: Option<Arc<str>> = None;
+        let mut frame: Option<Bytes> = None;
         let mut slow = vec![];
         let mut sent = 0;
         self.each_allowed(&audience, |h| {
             if !Self::follows(h, &ev.topic) {
                 return;
             }
-            let t = text.get_or_insert_with(|| render(ev).into());
-            if Self::push(h, t) {
+            let f = frame.get_or_insert_with(|| render(ev));
+            if Self::push(h, f) {
                 sent += 1;
             } else {
                 slow.push(h.id);
@@ -385,17 +291,16 @@ impl HubState {
         let Some(sender) = self.sessions.get(&from) else {
             return;
         };
-        let text: Arc<str> = ServerMsg::Typing {
+        let frame = ServerMsg::Typing {
             topic,
             user_id: sender.viewer.user_id,
             name: &sender.name,
         }
-        .json()
-        .into();
+        .frame();
         let user = sender.viewer.user_id;
         for h in self.sessions.values() {
             if h.viewer.user_id != user && h.topics.as_ref().is_some_and(|t| t.contains(topic)) {
-                Self::push(h, &text);
+                Self::push(h, &frame);
             }
         }
     }
@@ -403,16 +308,15 @@ impl HubState {
     /// Relays a chat typing indicator to the sessions its audience allows,
     /// except the typist's own.
     pub fn typing_to(&mut self, t: &ChatTyping) {
-        let text: Arc<str> = ServerMsg::Typing {
+        let frame = ServerMsg::Typing {
             topic: &t.topic,
             user_id: t.user,
             name: &t.name,
         }
-        .json()
-        .into();
+        .frame();
         self.each_allowed(&t.audience, |h| {
             if h.viewer.user_id != t.user {
-                Self::push(h, &text);
+                Self::push(h, &frame);
             }
         });
     }
@@ -437,7 +341,7 @@ impl HubState {
     }
 }
 
-fn render(ev: &StoredEvent) -> String {
+fn render(ev: &StoredEvent) -> Bytes {
     ServerMsg::Event {
         seq: ev.seq,
         topic: &ev.topic,
@@ -445,7 +349,7 @@ fn render(ev: &StoredEvent) -> String {
         payload: &ev.payload,
         at: ev.created_at,
     }
-    .json()
+    .frame()
 }
 
 /// Events of a tenant after `after`, in seq order (tenant-scoped read).
@@ -820,11 +724,11 @@ impl Hubs {
     /// Sends `text` to every platform socket on this node; one that cannot
     /// keep up is closed (it refetches when it reconnects).
     pub fn to_platform(&self, text: &str) -> usize {
-        let text: Arc<str> = text.into();
+        let frame = text_frame(text);
         let mut sockets = self.platform.lock().unwrap_or_else(|p| p.into_inner());
         let mut sent = 0;
         sockets.retain(|_, s| {
-            let ok = s.out.push(&text);
+            let ok = s.out.push(&frame);
             sent += usize::from(ok);
             ok
         });
@@ -877,11 +781,13 @@ impl Hubs {
 
 #[cfg(test)]
 mod tests {
+    use std::task::Context as TaskContext;
+
     use super::*;
     use crate::realtime::protocol::CLOSE_REVOKED;
 
     fn handle(role: Role, stores: &[Uuid], cap: usize) -> (SessionHandle, Arc<Outbox>) {
-        let out = Outbox::new(cap);
+        let out = Outbox::new(cap, None);
         let h = SessionHandle {
             id: Uuid::now_v7(),
             auth_session: Uuid::now_v7(),
@@ -913,7 +819,7 @@ mod tests {
         let (queued, _) = out.poll_take(&mut TaskContext::from_waker(&waker));
         queued
             .iter()
-            .map(|m| serde_json::from_str(m).unwrap())
+            .map(|f| serde_json::from_str(&super::super::outbox::text_of(f)).unwrap())
             .collect()
     }
 

@@ -2,10 +2,12 @@
 
 pub mod events;
 pub mod hub;
+mod outbox;
 pub mod presence;
 pub mod protocol;
 mod socket;
 
+use std::os::fd::{BorrowedFd, RawFd};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -182,6 +184,28 @@ fn origin_allowed(state: &AppState, origin: Option<&str>, host: Option<&str>) ->
             .any(|o| origin_of(o) == origin)
 }
 
+/// The descriptor of an HTTP connection's socket, noted as it is accepted
+/// ([`crate::server`]).
+#[derive(Clone, Copy)]
+pub struct ConnFd(pub RawFd);
+
+/// A duplicate of the socket `req` came on, for the WebSocket's outbox to
+/// write to directly (see `outbox.rs`). None if it cannot be had (the process
+/// is out of descriptors, say): the socket then writes through actix-http.
+fn wire(req: &HttpRequest) -> Option<std::net::TcpStream> {
+    let fd = req.conn_data::<ConnFd>()?.0;
+    // SAFETY: `fd` belongs to the connection `req` came on, which stays open
+    // while its request is handled; only the duplicate outlives this call.
+    let fd = unsafe { BorrowedFd::borrow_raw(fd) };
+    match fd.try_clone_to_owned() {
+        Ok(dup) => Some(dup.into()),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot duplicate a WebSocket's descriptor");
+            None
+        }
+    }
+}
+
 /// Open the real-time WebSocket with a ticket (protocol: docs/realtime.md).
 #[utoipa::path(
     get, path = "/api/v1/realtime", tag = "realtime", params(Upgrade),
@@ -213,12 +237,15 @@ pub async fn connect(
         ));
     }
     let holder = consume(&state, &query.ticket).await?;
+    let wire = state.config.ws_direct_writes.then(|| wire(&req)).flatten();
+    state.metrics.socket_opened(wire.is_some());
     let response = actix_http::ws::handshake(req.head())
         .map_err(|e| ApiError::BadRequest(format!("Not a WebSocket upgrade: {e}")))?
         .message_body(BoxBody::new(socket::Socket::new(
             state.hubs.clone(),
             body.into_inner(),
             holder,
+            wire,
         )))
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
     Ok(response.into())

@@ -91,6 +91,11 @@ impl ServerMsg<'_> {
     pub fn json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
+
+    /// Serialises as one text frame, ready for any number of sockets.
+    pub fn frame(&self) -> actix_web::web::Bytes {
+        super::outbox::text_frame(&self.json())
+    }
 }
 
 #[cfg(test)]

@@ -1,14 +1,13 @@
 //! One WebSocket connection, driven as its HTTP response body.
 //!
 //! The upgrade response's body is this [`Socket`]: the HTTP connection task
-//! polls it for bytes to send, and each poll also reads the client's frames,
-//! runs the heartbeat and drains the socket's [`Outbox`]. There is no task per
-//! socket and no channel between the hub and the connection: a hub pushes a
-//! rendered event into the outbox, that wakes the connection, which writes the
-//! frame straight from the shared text. An idle socket costs its HTTP
-//! connection plus this struct.
+//! polls it, and each poll reads the client's frames, runs the heartbeat and
+//! writes what waits in the socket's [`Outbox`]. There is no task per socket
+//! and no channel between the hub and the connection: a hub writes an encoded
+//! frame through the outbox straight to the connection's socket, and the
+//! connection only hears of it when the kernel could not take it all. An idle
+//! socket costs its HTTP connection plus this struct.
 
-use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
@@ -24,6 +23,8 @@ use actix_web::body::{BodySize, MessageBody};
 use actix_web::dev::Payload;
 use actix_web::web::{Bytes, BytesMut};
 use futures_util::Stream;
+use tokio::io::Interest;
+use tokio::io::unix::AsyncFd;
 use tokio::time::Sleep;
 use uuid::Uuid;
 
@@ -31,6 +32,7 @@ use super::hub::{
     Hubs, Join, Leave, Outbox, PlatformSocket, SessionHandle, SetPresence, TenantHub, Topics,
     Typing,
 };
+use super::outbox::{Flushed, Wire};
 use super::protocol::{CLOSE_IDLE, CLOSE_NO_HELLO, CLOSE_REVOKED, ClientMsg, ServerMsg, VERSION};
 use super::{HEARTBEAT, HELLO_TIMEOUT, Holder, IDLE_TIMEOUT, MAX_FRAME, OUT_BUFFER, TYPING_EVERY};
 use crate::auth::Auth;
@@ -54,9 +56,17 @@ pub struct Socket {
     codec: Codec,
     /// Received bytes not yet decoded into a frame (released when empty).
     inbuf: BytesMut,
-    /// Frames written, not yet handed to the connection.
+    /// Without a wire: frames written, not yet handed to the connection.
     out: BytesMut,
     outbox: Arc<Outbox>,
+    /// With a wire: registered with the reactor once the kernel's buffer has
+    /// been full, to hear when there is room again.
+    room: Option<AsyncFd<Wire>>,
+    /// Frames wait in the outbox for room in the kernel's buffer.
+    blocked: bool,
+    /// The connection has polled us before (and so has sent the upgrade
+    /// response's head).
+    started: bool,
     id: Uuid,
     /// The person behind the socket, as chat typing checks it.
     who: Auth,
@@ -73,7 +83,14 @@ pub struct Socket {
 }
 
 impl Socket {
-    pub(super) fn new(hubs: Arc<Hubs>, payload: Payload, holder: Holder) -> Socket {
+    /// A socket for `holder`; `wire` is the connection's socket, duplicated,
+    /// for the outbox to write to.
+    pub(super) fn new(
+        hubs: Arc<Hubs>,
+        payload: Payload,
+        holder: Holder,
+        wire: Option<std::net::TcpStream>,
+    ) -> Socket {
         let who = Auth {
             user_id: holder.viewer.user_id,
             tenant_id: holder.tenant,
@@ -89,7 +106,10 @@ impl Socket {
             codec: Codec::new().max_size(MAX_FRAME),
             inbuf: BytesMut::new(),
             out: BytesMut::new(),
-            outbox: Outbox::new(OUT_BUFFER),
+            outbox: Outbox::new(OUT_BUFFER, wire),
+            room: None,
+            blocked: false,
+            started: false,
             id: Uuid::now_v7(),
             who,
             hub: None,
@@ -105,11 +125,23 @@ impl Socket {
         !matches!(self.phase, Phase::Closing | Phase::Done)
     }
 
-    fn text(&mut self, text: &str) {
-        Parser::write_message(&mut self.out, text, OpCode::Text, true, false);
+    /// Sends a frame of our own, behind what the hubs sent before it.
+    fn send(&mut self, op: OpCode, payload: &[u8]) {
+        if self.outbox.wired() {
+            let mut frame = BytesMut::with_capacity(payload.len() + 10);
+            Parser::write_message(&mut frame, payload, op, true, false);
+            self.outbox.own(frame.freeze());
+        } else {
+            Parser::write_message(&mut self.out, payload, op, true, false);
+        }
     }
 
-    /// Writes a close frame and ends the socket after it.
+    fn text(&mut self, text: &str) {
+        self.send(OpCode::Text, text.as_bytes());
+    }
+
+    /// Writes a close frame and ends the socket after it. Events still waiting
+    /// are dropped (the client resumes).
     fn close(&mut self, code: Option<u16>, why: &str) {
         if !self.is_open() {
             return;
@@ -118,7 +150,19 @@ impl Socket {
             code: CloseCode::from(code),
             description: Some(why.into()),
         });
-        Parser::write_close(&mut self.out, reason, false);
+        if self.outbox.wired() {
+            let mut frame = BytesMut::new();
+            Parser::write_close(&mut frame, reason, false);
+            self.outbox.discard();
+            self.outbox.own(frame.freeze());
+            // A client that does not read its close in time is cut off.
+            self.timer
+                .as_mut()
+                .reset(tokio::time::Instant::now() + IDLE_TIMEOUT);
+            self.timer_armed = false;
+        } else {
+            Parser::write_close(&mut self.out, reason, false);
+        }
         self.phase = Phase::Closing;
     }
 
@@ -187,9 +231,7 @@ impl Socket {
                 }
                 Err(_) => self.close(None, ""),
             },
-            Frame::Ping(bytes) => {
-                Parser::write_message(&mut self.out, &bytes, OpCode::Pong, true, false);
-            }
+            Frame::Ping(bytes) => self.send(OpCode::Pong, &bytes),
             Frame::Pong(_) => {}
             Frame::Close(_) => self.close(None, ""),
             Frame::Binary(_) | Frame::Continuation(_) => {
@@ -354,6 +396,9 @@ impl Socket {
             return;
         }
         self.timer_armed = true;
+        if matches!(self.phase, Phase::Closing) && self.timer.as_mut().poll(cx).is_ready() {
+            self.phase = Phase::Done;
+        }
         while self.is_open() && self.timer.as_mut().poll(cx).is_ready() {
             match self.phase {
                 Phase::Hello(_) => self.close(Some(CLOSE_NO_HELLO), "expected a hello message"),
@@ -361,7 +406,7 @@ impl Socket {
                     self.close(Some(CLOSE_IDLE), "idle");
                 }
                 _ => {
-                    Parser::write_message(&mut self.out, b"", OpCode::Ping, true, false);
+                    self.send(OpCode::Ping, b"");
                     self.timer
                         .as_mut()
                         .reset(tokio::time::Instant::now() + HEARTBEAT);
@@ -384,27 +429,81 @@ impl Socket {
         }
     }
 
-    /// Writes what the hub queued; closes when the hub asks.
+    /// Without a wire: hands what the hubs queued to the connection; closes
+    /// when a hub asks.
     fn drain(&mut self, cx: &mut Context<'_>) {
         if !self.is_open() {
             return;
         }
-        let (queued, close): (VecDeque<Arc<str>>, _) = self.outbox.poll_take(cx);
-        if !queued.is_empty() {
-            let size: usize = queued.iter().map(|t| t.len() + 10).sum();
-            self.out.reserve(size);
-            for text in &queued {
-                self.text(text);
-            }
+        let (queued, close) = self.outbox.poll_take(cx);
+        for frame in &queued {
+            self.out.extend_from_slice(frame);
         }
         if let Some(code) = close {
-            let why = if code == CLOSE_REVOKED {
-                "signed out"
-            } else {
-                "resume"
-            };
-            self.close(Some(code), why);
+            self.close(Some(code), why(code));
         }
+    }
+
+    /// With a wire: writes what waits as the kernel makes room; closes when a
+    /// hub asks, and ends once the close frame is written.
+    fn flush(&mut self, cx: &mut Context<'_>) {
+        if !self.blocked && self.is_open() && !self.outbox.dirty() {
+            return;
+        }
+        loop {
+            let (flushed, close) = self.outbox.poll_flush(cx);
+            if let Some(code) = close
+                && self.is_open()
+            {
+                self.close(Some(code), why(code));
+                continue;
+            }
+            match flushed {
+                Flushed::All => {
+                    self.blocked = false;
+                    if matches!(self.phase, Phase::Closing) {
+                        self.phase = Phase::Done;
+                    }
+                }
+                Flushed::Gone => self.phase = Phase::Done,
+                Flushed::Blocked => {
+                    self.blocked = true;
+                    if self.room.is_none() {
+                        let wire = Wire::of(&self.outbox).expect("flushing a wired outbox");
+                        // SAFETY: the wire holds the outbox, which owns the
+                        // descriptor and never replaces it, so it stays open
+                        // and the same for as long as the registration lives.
+                        match unsafe { AsyncFd::register_with_interest(wire, Interest::WRITABLE) } {
+                            Ok(room) => self.room = Some(room),
+                            Err(e) => {
+                                tracing::warn!(error = %e, "cannot wait for a socket to drain");
+                                self.phase = Phase::Done;
+                                return;
+                            }
+                        }
+                    }
+                    let room = self.room.as_ref().expect("registered above");
+                    match room.poll_write_ready(cx) {
+                        Poll::Ready(Ok(mut ready)) => {
+                            ready.clear_ready();
+                            continue;
+                        }
+                        Poll::Ready(Err(_)) => self.phase = Phase::Done,
+                        Poll::Pending => {}
+                    }
+                }
+            }
+            return;
+        }
+    }
+}
+
+/// The reason sent with a close a hub asked for.
+fn why(code: u16) -> &'static str {
+    if code == CLOSE_REVOKED {
+        "signed out"
+    } else {
+        "resume"
     }
 }
 
@@ -423,6 +522,17 @@ impl MessageBody for Socket {
         if matches!(this.phase, Phase::Done) {
             return Poll::Ready(None);
         }
+        let wired = this.outbox.wired();
+        // The connection flushes the upgrade response's head after this first
+        // poll: nothing may be written to the wire before it, so the client's
+        // hello waits for the next one.
+        if !this.started {
+            this.started = true;
+            if wired {
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
+        }
         // Read until the payload is pending, or until a hello starts a join
         // and the join is pending; a finished join reads what waited.
         loop {
@@ -436,16 +546,21 @@ impl MessageBody for Socket {
             }
         }
         this.tick(cx);
-        this.drain(cx);
-        if !this.out.is_empty() {
-            return Poll::Ready(Some(Ok(std::mem::take(&mut this.out).freeze())));
-        }
-        match this.phase {
-            Phase::Closing | Phase::Done => {
-                this.phase = Phase::Done;
-                Poll::Ready(None)
+        if wired {
+            this.flush(cx);
+        } else {
+            this.drain(cx);
+            if !this.out.is_empty() {
+                return Poll::Ready(Some(Ok(std::mem::take(&mut this.out).freeze())));
             }
-            _ => Poll::Pending,
+            if matches!(this.phase, Phase::Closing) {
+                this.phase = Phase::Done;
+            }
+        }
+        if matches!(this.phase, Phase::Done) {
+            Poll::Ready(None)
+        } else {
+            Poll::Pending
         }
     }
 }

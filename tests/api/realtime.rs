@@ -90,13 +90,42 @@ async fn spawn() -> TestApp {
     TestApp::spawn_with(&["--allowed-origins", ORIGIN]).await
 }
 
+/// Without direct writes (`KARAT_WS_DIRECT_WRITES=false`, or when a socket's
+/// descriptor cannot be duplicated) sockets write through actix-http, alike.
+#[actix_web::test]
+async fn sockets_writing_through_the_connection_behave_alike() {
+    let through =
+        || TestApp::spawn_with(&["--allowed-origins", ORIGIN, "--ws-direct-writes", "false"]);
+    let app = through().await;
+    audience_only(&app).await;
+    let metrics = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap()
+        .body()
+        .await
+        .unwrap();
+    let metrics = String::from_utf8_lossy(&metrics);
+    assert!(
+        metrics.contains(r#"karat_websockets_opened_total{writes="connection"} 4"#),
+        "{metrics}"
+    );
+    resume_loses_nothing(&through().await).await;
+    slow_consumer_dropped(&through().await).await;
+}
+
 #[actix_web::test]
 async fn events_reach_exactly_their_audience() {
-    let app = spawn().await;
-    let (mut ba, _) = join(&app, T::A, Role::BusinessAdmin, None).await;
-    let (mut mgr, _) = join(&app, T::A, Role::Manager, None).await;
-    let (mut tele, _) = join(&app, T::A, Role::Telecaller, None).await;
-    let (mut other_tenant, _) = join(&app, T::B, Role::BusinessAdmin, None).await;
+    audience_only(&spawn().await).await;
+}
+
+async fn audience_only(app: &TestApp) {
+    let (mut ba, _) = join(app, T::A, Role::BusinessAdmin, None).await;
+    let (mut mgr, _) = join(app, T::A, Role::Manager, None).await;
+    let (mut tele, _) = join(app, T::A, Role::Telecaller, None).await;
+    let (mut other_tenant, _) = join(app, T::B, Role::BusinessAdmin, None).await;
 
     // A tenant-wide event: everyone in A, no one in B.
     let owner = app.token(T::A, Role::BusinessAdmin).await;
@@ -130,8 +159,11 @@ async fn events_reach_exactly_their_audience() {
 
 #[actix_web::test]
 async fn resume_after_a_disconnect_loses_nothing() {
-    let app = spawn().await;
-    let (ws, last) = join(&app, T::A, Role::Manager, None).await;
+    resume_loses_nothing(&spawn().await).await;
+}
+
+async fn resume_loses_nothing(app: &TestApp) {
+    let (ws, last) = join(app, T::A, Role::Manager, None).await;
     drop(ws);
     let owner = app.token(T::A, Role::BusinessAdmin).await;
     for code in ["R1", "R2", "R3"] {
@@ -146,7 +178,7 @@ async fn resume_after_a_disconnect_loses_nothing() {
             201
         );
     }
-    let (mut ws, _) = join(&app, T::A, Role::Manager, Some(last)).await;
+    let (mut ws, _) = join(app, T::A, Role::Manager, Some(last)).await;
     let mut codes = vec![];
     let mut seqs = vec![];
     for _ in 0..3 {
@@ -174,9 +206,7 @@ async fn resume_after_a_disconnect_loses_nothing() {
     .await
     .unwrap();
     let token = app.token(T::A, Role::SalesRep).await;
-    let mut old = open(&app, &ticket(&app, &token).await, ORIGIN)
-        .await
-        .unwrap();
+    let mut old = open(app, &ticket(app, &token).await, ORIGIN).await.unwrap();
     send(
         &mut old,
         json!({"type": "hello", "v": 1, "resume_after": 0}),
@@ -308,25 +338,24 @@ async fn revoking_or_deactivating_closes_live_sockets_within_a_second() {
 
 #[actix_web::test]
 async fn a_slow_consumer_is_dropped_without_delaying_others() {
+    slow_consumer_dropped(&spawn().await).await;
+}
+
+async fn slow_consumer_dropped(app: &TestApp) {
     // Enough 30 kB replies to fill what the kernel holds for a reader that
     // stopped (the server's send buffer, at most tcp_wmem's 4 MB: under 140 of
     // them, and the reader's unread window) and then the socket's outbox of
     // 256 messages. 300 were not enough here.
     const REPLIES: usize = 500;
-    let app = spawn().await;
     let owner = app.token(T::A, Role::BusinessAdmin).await;
     let hello = json!({"type": "hello", "v": 1, "topics": ["tickets"]});
-    let mut slow = open(&app, &ticket(&app, &owner).await, ORIGIN)
-        .await
-        .unwrap();
+    let mut slow = open(app, &ticket(app, &owner).await, ORIGIN).await.unwrap();
     send(&mut slow, hello.clone()).await;
     assert_eq!(next(&mut slow).await["type"], "hello");
-    let mut fast = open(&app, &ticket(&app, &owner).await, ORIGIN)
-        .await
-        .unwrap();
+    let mut fast = open(app, &ticket(app, &owner).await, ORIGIN).await.unwrap();
     send(&mut fast, hello).await;
     assert_eq!(next(&mut fast).await["type"], "hello");
-    let id = crate::tickets::tid(&crate::tickets::raise(&app, &owner, "Slow tablet").await);
+    let id = crate::tickets::tid(&crate::tickets::raise(app, &owner, "Slow tablet").await);
 
     // The fast socket reads as the replies go out; the slow one never reads.
     let reader = actix_web::rt::spawn(async move {
@@ -526,7 +555,7 @@ fn server_end_nodelay(server: std::net::SocketAddr, client: std::net::SocketAddr
 #[actix_web::test]
 async fn the_server_sends_each_frame_at_once() {
     use std::io::{Read, Write};
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     // Started (the server runs once polled), so this thread may block below.
     assert_eq!(app.get("/healthz", None).await.status, 200);
     let server: std::net::SocketAddr = app.base.trim_start_matches("http://").parse().unwrap();
@@ -547,4 +576,27 @@ async fn the_server_sends_each_frame_at_once() {
         server_end_nodelay(server, client.local_addr().unwrap()),
         Some(true)
     );
+
+    // A WebSocket's frames go straight to its connection's socket.
+    let owner = app.token(T::A, Role::BusinessAdmin).await;
+    let mut ws = open(&app, &ticket(&app, &owner).await, ORIGIN)
+        .await
+        .unwrap();
+    send(&mut ws, json!({"type": "hello", "v": 1})).await;
+    assert_eq!(next(&mut ws).await["type"], "hello");
+    let metrics = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap()
+        .body()
+        .await
+        .unwrap();
+    let metrics = String::from_utf8_lossy(&metrics);
+    assert!(
+        metrics.contains(r#"karat_websockets_opened_total{writes="direct"} 1"#),
+        "{metrics}"
+    );
+    assert!(!metrics.contains(r#"writes="connection""#), "{metrics}");
 }

@@ -1552,14 +1552,22 @@ export interface paths {
          *     ## How a socket is served
          *
          *     Each WebSocket is the body of its upgrade response: the HTTP connection
-         *     polls it for bytes to send, and the same poll reads the client's frames,
-         *     runs the heartbeat and drains the socket's outbox. A hub renders an event
-         *     once and pushes the shared text into every allowed socket's outbox (at most
-         *     256 waiting; a full outbox closes the socket with 4000); the connection
-         *     frames it straight from that text. There is no task or channel per socket,
-         *     and an empty outbox holds no memory. Most polls are for frames to send: they
-         *     skip the heartbeat timer until it fires, and an outbox with nothing new
-         *     answers without taking its lock.
+         *     polls it, and the same poll reads the client's frames, runs the heartbeat and
+         *     writes what waits in the socket's outbox. A hub encodes an event once, as a
+         *     WebSocket frame, and sends those same bytes to every allowed socket: straight
+         *     to the socket's connection (a duplicate of its descriptor), on the hub's own
+         *     thread, one `send` per socket, without waking the connection. Only what the
+         *     kernel does not take waits in the outbox, in order (at most 256 frames; more
+         *     closes the socket with 4000); the connection then writes it as the client
+         *     reads, and the hub writes directly again once nothing waits. There is no task
+         *     or channel per socket, and an empty outbox holds no memory.
+         *
+         *     Each socket so holds two descriptors; `karat serve` raises its soft
+         *     open-files limit to the hard one. A socket whose descriptor cannot be
+         *     duplicated (the limit is reached) writes through actix-http instead, as do all
+         *     sockets with `KARAT_WS_DIRECT_WRITES=false`: the hub queues, the connection is
+         *     woken and hands the frames to actix-http. `/metrics` counts the sockets opened
+         *     each way (`karat_websockets_opened_total{writes="direct"|"connection"}`).
          *
          *     A hub keeps its sockets indexed by user, store and role. A targeted event
          *     visits only the sockets its audience can reach (each still checked against
