@@ -2277,15 +2277,20 @@ fn log_summary(log: &Path) -> Value {
         match serde_json::from_str::<Value>(line) {
             Ok(v) if v.get("level").is_some() => {
                 let level = v["level"].as_str().unwrap_or("?");
-                let msg = v["fields"]["message"]
+                // The server logs its fields at the top level (flattened).
+                let fields = v.get("fields").unwrap_or(&v);
+                let msg = fields["message"]
                     .as_str()
                     .map(String::from)
-                    .unwrap_or_else(|| v["fields"].to_string());
-                let extra = v["fields"]
+                    .unwrap_or_else(|| fields.to_string());
+                let extra = fields
                     .as_object()
                     .map(|o| {
                         o.iter()
-                            .filter(|(k, _)| *k != "message")
+                            .filter(|(k, _)| {
+                                !["message", "timestamp", "level", "target", "span", "spans"]
+                                    .contains(&k.as_str())
+                            })
                             .map(|(k, v)| format!("{k}={v}"))
                             .collect::<Vec<_>>()
                             .join(" ")

@@ -176,9 +176,10 @@ pub fn http_server(
 }
 
 /// Raises the soft limit on open descriptors to the hard one, as far as the
-/// system allows: every WebSocket holds two (its connection and the duplicate
-/// its outbox writes to), and the usual soft limit of 1,024 would cap a node at
-/// about 500 sockets. Returns the limit now in force.
+/// system allows: the usual soft limit of 1,024 would cap a node at fewer
+/// than 1,000 sockets, and a WebSocket writing directly holds two (its
+/// connection and the duplicate its outbox writes to). Returns the limit now
+/// in force.
 fn raise_open_files_limit() -> u64 {
     let mut limit = libc::rlimit {
         rlim_cur: 0,
@@ -206,6 +207,7 @@ fn raise_open_files_limit() -> u64 {
 pub async fn serve(dbc: DbConfig, cfg: ServeConfig, demo: bool) -> anyhow::Result<()> {
     let open_files = raise_open_files_limit();
     tracing::info!(open_files, "open descriptors allowed");
+    crate::realtime::share_descriptors(open_files);
     let mut database = open_database(&dbc).await?;
     let result = async {
         let workers = worker_count(cfg.workers);

@@ -189,21 +189,31 @@ fn origin_allowed(state: &AppState, origin: Option<&str>, host: Option<&str>) ->
 #[derive(Clone, Copy)]
 pub struct ConnFd(pub RawFd);
 
+/// Descriptors kept for everything but WebSockets' duplicates: listeners,
+/// the database pool, plain HTTP connections, files.
+const RESERVED_FDS: u64 = 1024;
+
+/// Sizes the duplicates' share of the `open_files` the process may hold:
+/// half of what the reserve leaves, since each socket also has its
+/// connection's own. Sockets beyond it write through actix-http.
+pub fn share_descriptors(open_files: u64) {
+    let share = open_files.saturating_sub(RESERVED_FDS) / 2;
+    outbox::limit_dups(usize::try_from(share).unwrap_or(usize::MAX));
+}
+
 /// A duplicate of the socket `req` came on, for the WebSocket's outbox to
-/// write to directly (see `outbox.rs`). None if it cannot be had (the process
-/// is out of descriptors, say): the socket then writes through actix-http.
-fn wire(req: &HttpRequest) -> Option<std::net::TcpStream> {
+/// write to directly (see `outbox.rs`). None if the duplicates' share of
+/// descriptors is used up, or the process is out of them: the socket then
+/// writes through actix-http.
+fn wire(req: &HttpRequest) -> Option<outbox::Dup> {
     let fd = req.conn_data::<ConnFd>()?.0;
     // SAFETY: `fd` belongs to the connection `req` came on, which stays open
     // while its request is handled; only the duplicate outlives this call.
     let fd = unsafe { BorrowedFd::borrow_raw(fd) };
-    match fd.try_clone_to_owned() {
-        Ok(dup) => Some(dup.into()),
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot duplicate a WebSocket's descriptor");
-            None
-        }
-    }
+    outbox::Dup::of(fd)
+        .inspect_err(|e| tracing::warn!(error = %e, "cannot duplicate a WebSocket's descriptor"))
+        .ok()
+        .flatten()
 }
 
 /// Open the real-time WebSocket with a ticket (protocol: docs/realtime.md).

@@ -17,8 +17,8 @@
 use std::collections::VecDeque;
 use std::io::{ErrorKind, IoSlice, Write as _};
 use std::net::TcpStream;
-use std::os::fd::{AsRawFd, RawFd};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Waker};
 
@@ -29,6 +29,42 @@ use super::protocol::CLOSE_RESUME;
 
 /// Frames written in one `writev`.
 const BATCH: usize = 64;
+
+/// Duplicated descriptors held now, and how many may be ([`limit_dups`]).
+static DUPS: AtomicUsize = AtomicUsize::new(0);
+static MAX_DUPS: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+/// Lets duplicates take at most `max` descriptors: past that, sockets write
+/// through actix-http, so direct writes never cost the node connections.
+pub fn limit_dups(max: usize) {
+    MAX_DUPS.store(max, Ordering::Relaxed);
+}
+
+/// A duplicate of a connection's descriptor, counted against the limit.
+pub struct Dup(TcpStream);
+
+impl Dup {
+    /// Duplicates `fd`; None when the limit is reached.
+    pub fn of(fd: BorrowedFd<'_>) -> std::io::Result<Option<Dup>> {
+        if DUPS.fetch_add(1, Ordering::Relaxed) >= MAX_DUPS.load(Ordering::Relaxed) {
+            DUPS.fetch_sub(1, Ordering::Relaxed);
+            return Ok(None);
+        }
+        match fd.try_clone_to_owned() {
+            Ok(dup) => Ok(Some(Dup(dup.into()))),
+            Err(e) => {
+                DUPS.fetch_sub(1, Ordering::Relaxed);
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for Dup {
+    fn drop(&mut self) {
+        DUPS.fetch_sub(1, Ordering::Relaxed);
+    }
+}
 
 /// Encodes `json` as one unmasked text frame (what a server sends).
 pub fn text_frame(json: &str) -> Bytes {
@@ -44,7 +80,7 @@ pub struct Outbox {
     dirty: AtomicBool,
     inner: Mutex<Inner>,
     /// The connection's socket, written under `inner`'s lock.
-    wire: Option<TcpStream>,
+    wire: Option<Dup>,
 }
 
 #[derive(Default)]
@@ -110,7 +146,7 @@ impl Inner {
 
 impl Outbox {
     /// An empty outbox holding at most `cap` frames, writing to `wire` when given.
-    pub fn new(cap: usize, wire: Option<TcpStream>) -> Arc<Outbox> {
+    pub fn new(cap: usize, wire: Option<Dup>) -> Arc<Outbox> {
         Arc::new(Outbox {
             cap,
             dirty: AtomicBool::new(true),
@@ -139,7 +175,7 @@ impl Outbox {
     fn send(&self, inner: &mut Inner, frames: &[Bytes]) -> bool {
         let was_empty = inner.queue.is_empty();
         inner.queue.extend(frames.iter().cloned());
-        if was_empty && let Some(wire) = &self.wire {
+        if was_empty && let Some(Dup(wire)) = &self.wire {
             match inner.flush(wire) {
                 Flushed::All => return true,
                 Flushed::Blocked => {}
@@ -227,7 +263,7 @@ impl Outbox {
     /// With a wire: writes what waits, as far as the kernel takes it, and
     /// returns that with the close asked for; `cx` is woken by the next change.
     pub(super) fn poll_flush(&self, cx: &mut Context<'_>) -> (Flushed, Option<u16>) {
-        let Some(wire) = &self.wire else {
+        let Some(Dup(wire)) = &self.wire else {
             return (Flushed::All, None);
         };
         self.dirty.store(false, Ordering::Release);
@@ -263,6 +299,7 @@ impl AsRawFd for Wire {
             .wire
             .as_ref()
             .expect("a wire is made only for an outbox with one")
+            .0
             .as_raw_fd()
     }
 }
@@ -282,6 +319,7 @@ pub fn text_of(frame: &Bytes) -> String {
 mod tests {
     use std::io::Read as _;
     use std::net::{TcpListener, TcpStream};
+    use std::os::fd::AsFd as _;
     use std::time::Duration;
 
     use futures_util::task::noop_waker;
@@ -297,7 +335,8 @@ mod tests {
         client
             .set_read_timeout(Some(Duration::from_secs(5)))
             .unwrap();
-        (Outbox::new(cap, Some(server)), client)
+        let dup = Dup::of(server.as_fd()).unwrap().unwrap();
+        (Outbox::new(cap, Some(dup)), client)
     }
 
     fn flush(out: &Outbox) -> (Flushed, Option<u16>) {

@@ -32,7 +32,7 @@ use super::hub::{
     Hubs, Join, Leave, Outbox, PlatformSocket, SessionHandle, SetPresence, TenantHub, Topics,
     Typing,
 };
-use super::outbox::{Flushed, Wire};
+use super::outbox::{Dup, Flushed, Wire};
 use super::protocol::{CLOSE_IDLE, CLOSE_NO_HELLO, CLOSE_REVOKED, ClientMsg, ServerMsg, VERSION};
 use super::{HEARTBEAT, HELLO_TIMEOUT, Holder, IDLE_TIMEOUT, MAX_FRAME, OUT_BUFFER, TYPING_EVERY};
 use crate::auth::Auth;
@@ -89,7 +89,7 @@ impl Socket {
         hubs: Arc<Hubs>,
         payload: Payload,
         holder: Holder,
-        wire: Option<std::net::TcpStream>,
+        wire: Option<Dup>,
     ) -> Socket {
         let who = Auth {
             user_id: holder.viewer.user_id,

@@ -1562,12 +1562,14 @@ export interface paths {
          *     reads, and the hub writes directly again once nothing waits. There is no task
          *     or channel per socket, and an empty outbox holds no memory.
          *
-         *     Each socket so holds two descriptors; `karat serve` raises its soft
-         *     open-files limit to the hard one. A socket whose descriptor cannot be
-         *     duplicated (the limit is reached) writes through actix-http instead, as do all
-         *     sockets with `KARAT_WS_DIRECT_WRITES=false`: the hub queues, the connection is
-         *     woken and hands the frames to actix-http. `/metrics` counts the sockets opened
-         *     each way (`karat_websockets_opened_total{writes="direct"|"connection"}`).
+         *     A socket writing directly holds two descriptors. `karat serve` raises its
+         *     soft open-files limit to the hard one and lets the duplicates take at most
+         *     half of what is left after 1,024 kept for everything else, so direct writes
+         *     never cost the node connections: sockets beyond that share (and all of them
+         *     with `KARAT_WS_DIRECT_WRITES=false`) write through actix-http instead: the hub
+         *     queues, the connection is woken and hands the frames to actix-http. `/metrics`
+         *     counts the sockets opened each way
+         *     (`karat_websockets_opened_total{writes="direct"|"connection"}`).
          *
          *     A hub keeps its sockets indexed by user, store and role. A targeted event
          *     visits only the sockets its audience can reach (each still checked against
