@@ -185,7 +185,7 @@ impl HubState {
         .frame();
         frames.push(hello);
         frames.extend(missed.iter().filter_map(|ev| Self::render_for(&handle, ev)));
-        if !handle.out.push_all(&frames) {
+        if !handle.out.replay(&frames) {
             return;
         }
         self.remove(&handle.id);
@@ -940,8 +940,9 @@ mod tests {
             hub.join(h, &[]);
         }
         assert_eq!((hub.user_sessions(user), hub.user_sessions(other)), (3, 1));
-        // a3's outbox holds one message (its hello): the next event drops it.
-        assert_eq!(hub.deliver(&event(1, Audience::Tenant)), 3);
+        // a3's outbox holds its hello (a replay) and one event: the next drops it.
+        assert_eq!(hub.deliver(&event(1, Audience::Tenant)), 4);
+        assert_eq!(hub.deliver(&event(2, Audience::Tenant)), 3);
         assert_eq!(hub.user_sessions(user), 2);
         hub.kick(&Target::AuthSession(session), CLOSE_REVOKED);
         assert_eq!(hub.user_sessions(user), 1);
@@ -982,6 +983,30 @@ mod tests {
         assert_eq!(msgs[0]["last_seq"], 3);
         assert_eq!(msgs.len(), 2, "the sales-only event is filtered: {msgs:?}");
         assert_eq!(msgs[1]["seq"], 2);
+    }
+
+    #[test]
+    fn a_long_replay_is_not_taken_for_a_slow_client() {
+        let mut hub = HubState {
+            last_seq: 300,
+            ..Default::default()
+        };
+        let (a, mut ra) = handle(Role::Manager, &[], 4);
+        let missed: Vec<_> = (1..=300).map(|seq| event(seq, Audience::Tenant)).collect();
+        hub.join(a, &missed);
+        // The replay waits whole, and the bound still counts what comes after it.
+        for seq in 301..=304 {
+            assert_eq!(hub.deliver(&event(seq, Audience::Tenant)), 1);
+        }
+        assert_eq!(ra.closing(), None);
+        let msgs = drain(&mut ra);
+        assert_eq!(msgs.len(), 1 + 304);
+        assert!(msgs[1..].iter().zip(1..).all(|(m, seq)| m["seq"] == seq));
+        for seq in 305..=308 {
+            assert_eq!(hub.deliver(&event(seq, Audience::Tenant)), 1);
+        }
+        assert_eq!(hub.deliver(&event(309, Audience::Tenant)), 0);
+        assert_eq!(ra.closing(), Some(CLOSE_RESUME));
     }
 
     #[test]

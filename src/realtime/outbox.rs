@@ -89,6 +89,9 @@ struct Inner {
     queue: VecDeque<Bytes>,
     /// The front frame is partly written: the rest of it must go first.
     partial: bool,
+    /// Frames of a replay still waiting, at the front (not held against the
+    /// bound).
+    replaying: usize,
     /// The close code the socket must send; the first request wins.
     close: Option<u16>,
     /// The socket's connection task, registered by its first poll. It stays:
@@ -107,39 +110,73 @@ pub enum Flushed {
     Gone,
 }
 
+/// Writes as much of `frames` as the kernel takes: one `send` for one frame
+/// (most writes), one `writev` for several. The bytes written, or None when
+/// the connection is gone.
+fn write(wire: &TcpStream, frames: &[Bytes]) -> Option<usize> {
+    let wrote = loop {
+        let wrote = match frames {
+            [frame] => (&*wire).write(frame),
+            _ => {
+                let slices: Vec<IoSlice<'_>> =
+                    frames.iter().take(BATCH).map(|f| IoSlice::new(f)).collect();
+                (&*wire).write_vectored(&slices)
+            }
+        };
+        match wrote {
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            wrote => break wrote,
+        }
+    };
+    match wrote {
+        Ok(n) => Some(n),
+        Err(e) if e.kind() == ErrorKind::WouldBlock => Some(0),
+        Err(_) => None,
+    }
+}
+
 impl Inner {
+    /// Queues what of `frames` is left after `written` bytes of them.
+    fn keep_after(&mut self, frames: &[Bytes], mut written: usize) {
+        for frame in frames {
+            if written >= frame.len() {
+                written -= frame.len();
+            } else {
+                self.partial = written > 0;
+                self.queue.push_back(frame.slice(written..));
+                written = 0;
+            }
+        }
+    }
+
     /// Writes queued frames to `wire` until they are gone or it blocks.
     fn flush(&mut self, wire: &TcpStream) -> Flushed {
         while !self.queue.is_empty() {
-            let slices: Vec<IoSlice<'_>> = self
-                .queue
-                .iter()
-                .take(BATCH)
-                .map(|f| IoSlice::new(f))
-                .collect();
-            let wanted: usize = slices.iter().map(|s| s.len()).sum();
-            let mut written = match (&*wire).write_vectored(&slices) {
-                Ok(n) => n,
-                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                Err(e) if e.kind() == ErrorKind::WouldBlock => return Flushed::Blocked,
-                Err(_) => return Flushed::Gone,
+            let (front, _) = self.queue.as_slices();
+            let front = &front[..front.len().min(BATCH)];
+            let wanted: usize = front.iter().map(Bytes::len).sum();
+            let Some(mut written) = write(wire, front) else {
+                return Flushed::Gone;
             };
-            drop(slices);
+            let done = written == wanted;
             while written > 0 {
-                let front = self.queue.front_mut().expect("written frames are queued");
-                if written < front.len() {
-                    front.advance(written);
+                let first = self.queue.front_mut().expect("written frames are queued");
+                if written < first.len() {
+                    first.advance(written);
                     self.partial = true;
                     break;
                 }
-                written -= front.len();
+                written -= first.len();
                 self.queue.pop_front();
                 self.partial = false;
+                self.replaying = self.replaying.saturating_sub(1);
             }
-            if written < wanted && !self.queue.is_empty() {
+            if !done {
                 return Flushed::Blocked;
             }
         }
+        // A socket that fell behind does not keep the queue it needed.
+        self.queue = VecDeque::new();
         Flushed::All
     }
 }
@@ -173,44 +210,51 @@ impl Outbox {
     /// does. Ignores the bound and a requested close: the socket's own frames
     /// (replies, pings, its close frame) use this.
     fn send(&self, inner: &mut Inner, frames: &[Bytes]) -> bool {
-        let was_empty = inner.queue.is_empty();
-        inner.queue.extend(frames.iter().cloned());
-        if was_empty && let Some(Dup(wire)) = &self.wire {
-            match inner.flush(wire) {
-                Flushed::All => return true,
-                Flushed::Blocked => {}
-                Flushed::Gone => {
-                    inner.queue.clear();
-                    inner.partial = false;
+        match &self.wire {
+            Some(Dup(wire)) if inner.queue.is_empty() => {
+                let Some(written) = write(wire, frames) else {
                     inner.close.get_or_insert(CLOSE_RESUME);
                     self.wake(inner);
                     return false;
+                };
+                inner.keep_after(frames, written);
+                if inner.queue.is_empty() {
+                    return true;
                 }
             }
+            _ => inner.queue.extend(frames.iter().cloned()),
         }
         // Frames wait: the socket writes them (once the kernel has room).
         self.wake(inner);
         true
     }
 
-    /// Sends `frames` in order; when more than `cap` would wait, the socket is
-    /// closed instead. False when the socket is closing (the caller forgets it).
-    pub fn push_all(&self, frames: &[Bytes]) -> bool {
+    /// Sends a joining socket's first frames (its hello and the events it
+    /// missed, up to the replay's limit), however many must wait: the bound
+    /// counts only frames queued after them.
+    pub fn replay(&self, frames: &[Bytes]) -> bool {
         let mut inner = self.lock();
         if inner.close.is_some() || !self.send(&mut inner, frames) {
             return false;
         }
-        if inner.queue.len() > self.cap {
+        inner.replaying = inner.queue.len();
+        true
+    }
+
+    /// Sends `frame` after what waits; when more than `cap` frames would wait
+    /// (besides a replay's), the socket is closed instead. False when the
+    /// socket is closing (the caller forgets it).
+    pub fn push(&self, frame: &Bytes) -> bool {
+        let mut inner = self.lock();
+        if inner.close.is_some() || !self.send(&mut inner, std::slice::from_ref(frame)) {
+            return false;
+        }
+        if inner.queue.len() > self.cap + inner.replaying {
             inner.close = Some(CLOSE_RESUME);
             self.wake(&inner);
             return false;
         }
         true
-    }
-
-    /// Sends one frame, as [`Outbox::push_all`].
-    pub fn push(&self, frame: &Bytes) -> bool {
-        self.push_all(std::slice::from_ref(frame))
     }
 
     /// Sends a frame of the socket's own, whatever the bound.
@@ -257,6 +301,7 @@ impl Outbox {
         }
         let mut inner = self.lock();
         self.register(&mut inner, cx);
+        inner.replaying = 0;
         (std::mem::take(&mut inner.queue), inner.close)
     }
 
@@ -278,6 +323,7 @@ impl Outbox {
         let mut inner = self.lock();
         let keep = usize::from(inner.partial);
         inner.queue.truncate(keep);
+        inner.replaying = 0;
     }
 }
 
@@ -366,7 +412,7 @@ mod tests {
     fn a_frame_is_written_by_whoever_sends_it() {
         let (out, mut client) = wired(4);
         assert!(out.push(&text_frame("one")));
-        assert!(out.push_all(&[text_frame("two"), text_frame("three")]));
+        assert!(out.replay(&[text_frame("two"), text_frame("three")]));
         // Nothing waits: the frames are in the kernel.
         assert!(out.lock().queue.is_empty());
         assert_eq!(read_frames(&mut client, 3), ["one", "two", "three"]);

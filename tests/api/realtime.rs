@@ -117,8 +117,9 @@ async fn sockets_writing_through_the_connection_behave_alike() {
         TestApp::spawn_with(&["--allowed-origins", ORIGIN, "--ws-direct-writes", "false"]).await;
     audience_only(&app).await;
     slow_consumer_dropped(&app).await;
+    long_absence_replayed(&app).await;
     assert_eq!(opened(&app, "direct").await, 0);
-    assert_eq!(opened(&app, "connection").await, 6);
+    assert_eq!(opened(&app, "connection").await, 8);
 
     // A process allowed 1,024 descriptors keeps them all for connections
     // (this test runs in a process of its own).
@@ -127,6 +128,37 @@ async fn sockets_writing_through_the_connection_behave_alike() {
     resume_loses_nothing(&app).await;
     assert_eq!(opened(&app, "direct").await, 0);
     assert_eq!(opened(&app, "connection").await, 3);
+}
+
+/// More missed events than a socket may have waiting (256) are replayed
+/// whole: a resume is not taken for a client that cannot keep up.
+#[actix_web::test]
+async fn a_long_absence_is_replayed_whole() {
+    long_absence_replayed(&spawn().await).await;
+}
+
+async fn long_absence_replayed(app: &TestApp) {
+    const MISSED: usize = 300;
+    let (ws, last) = join(app, T::A, Role::Manager, None).await;
+    drop(ws);
+    let owner = app.token(T::A, Role::BusinessAdmin).await;
+    for i in 0..MISSED {
+        let code = format!("L{i:03}");
+        let r = app
+            .post(
+                "/api/v1/stores",
+                Some(&owner),
+                json!({"name": code, "code": code}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{r:?}");
+    }
+    let (mut ws, _) = join(app, T::A, Role::Manager, Some(last)).await;
+    for i in 0..MISSED {
+        let e = next(&mut ws).await;
+        assert!(e.get("closed").is_none(), "closed after {i}: {e}");
+        assert_eq!(e["payload"]["code"], format!("L{i:03}"), "{e}");
+    }
 }
 
 #[actix_web::test]
