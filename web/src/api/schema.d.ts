@@ -1581,14 +1581,18 @@ export interface paths {
          *     the client's delayed ACK (up to 40 ms).
          *
          *     Measured with `cargo bench --bench ws_load` on the 2-core development VM
-         *     (server, load tool and PostgreSQL together): 14.6 KiB of server memory per
-         *     idle socket at 10,000; a tenant-wide change reaches 10,000 sockets in
-         *     80–120 ms at 8.5–12.3 µs of server CPU per delivery, most of it the kernel's
-         *     loopback TCP send (one write per socket, including the receiving socket's
-         *     side of loopback); targeted events at 500/s with 2,000 sockets (about 72
-         *     recipients each) arrive 0.6–0.8 ms after the commit at the median and 2.5–3 ms
-         *     at p99, at 8.8–11.0 µs of server CPU per delivery net of the mutations. The VM's
-         *     speed varies by up to a third from one hour to the next, so compare builds in
+         *     (server, load tool and PostgreSQL together, the process allowed 20,000
+         *     descriptors, so 9,488 of 10,000 sockets wrote directly and 522 through
+         *     actix-http): 14.8–15.0 KiB of server memory per idle socket at 10,000; a
+         *     tenant-wide change reaches 10,000 sockets in 83–100 ms at 7.3–8.7 µs of
+         *     server CPU per delivery (the previous build, writing every frame through
+         *     actix-http, took 8.4–14.0 µs in alternating runs), nearly all of it the
+         *     kernel's loopback TCP send, including the receiving socket's side of
+         *     loopback; targeted events at 500/s with 2,000 sockets (about 72 recipients
+         *     each) arrive 0.3–0.6 ms after the commit at the median and 1–2.5 ms at p99,
+         *     at 3–8 µs of server CPU per delivery net of the mutations. The VM's speed
+         *     varies by up to a half from one hour to the next (one run today saw p99
+         *     31 ms while the PATCHes themselves took 73 ms at p99), so compare builds in
          *     alternating runs.
          */
         get: operations["connect"];
