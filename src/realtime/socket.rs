@@ -523,9 +523,12 @@ impl MessageBody for Socket {
             return Poll::Ready(None);
         }
         let wired = this.outbox.wired();
-        // The connection flushes the upgrade response's head after this first
-        // poll: nothing may be written to the wire before it, so the client's
-        // hello waits for the next one.
+        // The connection writes the upgrade response's head to the kernel
+        // after this first poll, and nothing may reach the wire before it: the
+        // client's hello waits for the next poll. (Only a client that sent
+        // requests ahead of the upgrade without reading the answers could
+        // leave the kernel no room for those few bytes, and it would garble
+        // only its own stream.)
         if !this.started {
             this.started = true;
             if wired {

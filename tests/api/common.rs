@@ -661,3 +661,11 @@ async fn start_server(
     actix_web::rt::spawn(server);
     (format!("http://127.0.0.1:{port}"), handle)
 }
+
+/// Today where the test tenants are (Asia/Kolkata: UTC+05:30, no daylight
+/// saving), the day reports and wallboards count in. From 18:30 UTC on it is
+/// already tomorrow's date in UTC terms.
+pub fn tenant_today() -> chrono::NaiveDate {
+    let ist = chrono::FixedOffset::east_opt(5 * 3600 + 30 * 60).expect("a valid offset");
+    chrono::Utc::now().with_timezone(&ist).date_naive()
+}

@@ -633,7 +633,7 @@ async fn role_matrix_for_telecalling() {
     let [s0, s1] = app.a.stores;
     rules(&app, T::A, s0, json!({})).await;
     let tele = app.user_id(T::A, Role::Telecaller);
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::common::tenant_today();
     type Case = (
         &'static str,
         awc::http::Method,
@@ -1291,7 +1291,7 @@ async fn the_wallboard_and_reports_count_calls() {
     assert_eq!(board.body["totals"]["calls_today"], 1, "{:?}", board);
     assert_eq!(board.body["totals"]["conversions_today"], 1);
     assert_eq!(board.body["totals"]["connect_rate_percent"], 100);
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::common::tenant_today();
     let r = app
         .get(
             &format!("/api/v1/telecalling/reports?from={today}&to={today}"),
@@ -1467,7 +1467,7 @@ async fn bad_input_is_refused_cleanly() {
     )
     .await
     .problem(422);
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::common::tenant_today();
     app.get(
         &format!("/api/v1/telecalling/reports?from={today}&to=2020-01-01"),
         Some(&mgr),
