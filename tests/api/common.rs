@@ -479,6 +479,18 @@ impl TestApp {
         self.req(Method::GET, path, token, None).await
     }
 
+    /// The Prometheus text at `/metrics`.
+    pub async fn metrics(&self) -> String {
+        let mut r = self
+            .client
+            .get(format!("{}/metrics", self.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        String::from_utf8(r.body().await.unwrap().to_vec()).unwrap()
+    }
+
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Res {
         self.req(Method::POST, path, token, Some(body)).await
     }

@@ -83,13 +83,7 @@ async fn health_readiness_metrics_and_headers() {
     assert!(r.headers.get("x-request-id").is_some());
     assert_eq!(r.headers.get("x-content-type-options").unwrap(), "nosniff");
     assert!(r.headers.get("content-security-policy").is_some());
-    let mut m = app
-        .client
-        .get(format!("{}/metrics", app.base))
-        .send()
-        .await
-        .unwrap();
-    let text = String::from_utf8(m.body().await.unwrap().to_vec()).unwrap();
+    let text = app.metrics().await;
     assert!(text.contains("karat_http_requests_total"), "{text}");
     // A client-supplied request id is echoed back.
     let r = app

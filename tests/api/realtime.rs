@@ -92,17 +92,9 @@ async fn spawn() -> TestApp {
 
 /// Sockets opened so far, by how they write (`direct` or `connection`).
 async fn opened(app: &TestApp, writes: &str) -> u64 {
-    let metrics = app
-        .client
-        .get(format!("{}/metrics", app.base))
-        .send()
-        .await
-        .unwrap()
-        .body()
-        .await
-        .unwrap();
     let key = format!("karat_websockets_opened_total{{writes=\"{writes}\"}} ");
-    String::from_utf8_lossy(&metrics)
+    app.metrics()
+        .await
         .lines()
         .find_map(|l| l.strip_prefix(&key)?.parse().ok())
         .unwrap_or(0)

@@ -706,16 +706,7 @@ async fn unknown_api_paths_are_problem_404s() {
             "{method} {path}"
         );
     }
-    let metrics = app
-        .client
-        .get(format!("{}/metrics", app.base))
-        .send()
-        .await
-        .unwrap()
-        .body()
-        .await
-        .unwrap();
-    let metrics = String::from_utf8_lossy(&metrics);
+    let metrics = app.metrics().await;
     assert!(
         metrics.contains(r#"method="GET",route="/api/v1/users/{id}",status="200""#),
         "{metrics}"
