@@ -7,12 +7,11 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use actix::prelude::*;
+use actix_web::web::Bytes;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-
-use actix_web::web::Bytes;
 
 use super::events::{Audience, StoredEvent, Viewer};
 pub use super::outbox::Outbox;

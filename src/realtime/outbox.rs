@@ -271,6 +271,7 @@ impl Outbox {
     }
 
     /// The close code asked for, if any.
+    #[cfg(test)]
     pub fn closing(&self) -> Option<u16> {
         self.lock().close
     }

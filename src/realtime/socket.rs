@@ -156,14 +156,19 @@ impl Socket {
             self.outbox.discard();
             self.outbox.own(frame.freeze());
             // A client that does not read its close in time is cut off.
-            self.timer
-                .as_mut()
-                .reset(tokio::time::Instant::now() + IDLE_TIMEOUT);
-            self.timer_armed = false;
+            self.rearm(IDLE_TIMEOUT);
         } else {
             Parser::write_close(&mut self.out, reason, false);
         }
         self.phase = Phase::Closing;
+    }
+
+    /// Sets the timer to fire `after` from now; the next tick polls it.
+    fn rearm(&mut self, after: std::time::Duration) {
+        self.timer
+            .as_mut()
+            .reset(tokio::time::Instant::now() + after);
+        self.timer_armed = false;
     }
 
     fn joining(&self) -> bool {
@@ -271,10 +276,7 @@ impl Socket {
         } = *holder;
         let user = viewer.user_id;
         self.last_heard = Instant::now();
-        self.timer
-            .as_mut()
-            .reset(tokio::time::Instant::now() + HEARTBEAT);
-        self.timer_armed = false;
+        self.rearm(HEARTBEAT);
         match tenant {
             // A tenant's people join its hub, which sends the hello.
             Some(tenant) => {
