@@ -1,6 +1,7 @@
 //! Database access: the pool, the tenant transaction, migrations.
 
 pub mod embedded;
+pub mod find;
 pub mod functions;
 pub mod schema;
 
@@ -12,6 +13,7 @@ use diesel_async::pooled_connection::{
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use std::pin::pin;
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use uuid::Uuid;
 
@@ -28,14 +30,16 @@ pub type Conn = AsyncPgConnection;
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<AsyncPgConnection>,
-    /// One connection of its own for [`Db::tenant_find`]: single-row lookups
-    /// take turns on it, never wait behind slower work in `pool`, and under load
-    /// keep one PostgreSQL backend busy instead of several that fight for the cores.
-    lookups: Pool<AsyncPgConnection>,
-    url: std::sync::Arc<str>,
+    /// One connection of its own for [`Db::find`], shared by the lookups of
+    /// all this worker's requests: each is one statement, queued behind the
+    /// others without waiting for their answers. They never wait behind slower
+    /// work in `pool`, and under load keep one PostgreSQL backend busy instead
+    /// of several that fight for the cores.
+    lookup: Arc<tokio::sync::Mutex<Option<Arc<AsyncPgConnection>>>>,
+    url: Arc<str>,
     /// Where the events of committed transactions go on this node (its
     /// tenant hubs); shared with every sibling pool.
-    committed: std::sync::Arc<std::sync::OnceLock<OnCommit>>,
+    committed: Arc<std::sync::OnceLock<OnCommit>>,
 }
 
 /// Receives the events a transaction wrote, right after it committed.
@@ -47,7 +51,7 @@ impl Db {
     pub fn connect(url: &str, size: usize) -> anyhow::Result<Self> {
         Ok(Db {
             pool: pool(url, size)?,
-            lookups: pool(url, 1)?,
+            lookup: Default::default(),
             url: url.into(),
             committed: Default::default(),
         })
@@ -99,58 +103,43 @@ impl Db {
         self.run(tx, f).await
     }
 
-    /// Looks up one row in a tenant transaction in a single round trip: `BEGIN
-    /// READ ONLY` with the settings, the statement and `COMMIT` reach PostgreSQL
-    /// in one write, instead of waiting for the statement's answer before `COMMIT`.
-    ///
-    /// `read` must be a lookup in tables under row-level security, where a row is
-    /// found or `NotFound` is returned. Whether its statement is queued before
-    /// `COMMIT` depends on the connection's statement cache: a statement this
-    /// connection has not seen is prepared first, and then it runs after `COMMIT`,
-    /// with no tenant set, where RLS hides every row. So a found row was read
-    /// inside the tenant's transaction, and `NotFound` is asked again the usual
-    /// way, waiting for the answer before `COMMIT`.
-    pub async fn tenant_find<R>(
-        &self,
-        tenant_id: Uuid,
-        user_id: Uuid,
-        read: impl AsyncFn(&mut &AsyncPgConnection) -> QueryResult<R>,
-    ) -> Result<R, ApiError> {
-        let begin = begin_tenant("BEGIN READ ONLY", tenant_id, user_id);
-        let tx = Tx::begin(self.lookups.get().await?, &begin)?;
-        let found = {
-            let conn: &AsyncPgConnection = tx.conn.as_deref().expect("just begun");
-            let mut query = pin!(async { read(&mut &*conn).await });
-            let first = query.as_mut().poll(&mut Context::from_waker(Waker::noop()));
-            let mut end = conn;
-            let mut commit = pin!(SimpleAsyncConnection::batch_execute(&mut end, "COMMIT"));
-            let committed = commit
-                .as_mut()
-                .poll(&mut Context::from_waker(Waker::noop()));
-            let found = match first {
-                Poll::Ready(found) => found,
-                Poll::Pending => query.await,
-            };
-            match committed {
-                Poll::Ready(r) => r,
-                Poll::Pending => commit.await,
+    /// Reads one row by id as the tenant sees it, in one statement on the
+    /// worker's shared lookup connection: see [`find`](crate::db::find).
+    /// `NotFound` when the row does not exist or belongs to another tenant.
+    pub async fn find<T, S, R>(&self, query: find::Find<T, S>) -> Result<R, ApiError>
+    where
+        T: find::Lookup,
+        R: Send + 'static,
+        for<'c> find::Find<T, S>:
+            diesel_async::methods::LoadQuery<'static, &'c AsyncPgConnection, R> + 'static,
+    {
+        let conn = self.lookup_conn().await?;
+        let found = query.get_result(&mut &*conn).await;
+        if let Err(e) = &found
+            && !matches!(e, diesel::result::Error::NotFound)
+        {
+            // Whatever went wrong, the next lookup starts on a new connection.
+            let mut slot = self.lookup.lock().await;
+            if slot.as_ref().is_some_and(|c| Arc::ptr_eq(c, &conn)) {
+                *slot = None;
             }
-            .and(found)
-        };
-        match found {
-            Ok(row) => {
-                tx.release();
-                Ok(row)
-            }
-            Err(diesel::result::Error::NotFound) => {
-                tx.release();
-                let mut tx = Tx::begin(self.conn().await?, &begin)?;
-                let found = read(&mut &*tx.conn()).await.map_err(ApiError::from);
-                tx.finish(found).await
-            }
-            // The connection leaves the pool with `tx`.
-            Err(e) => Err(e.into()),
         }
+        Ok(found?)
+    }
+
+    async fn lookup_conn(&self) -> Result<Arc<AsyncPgConnection>, ApiError> {
+        let mut slot = self.lookup.lock().await;
+        if let Some(conn) = slot.as_ref() {
+            return Ok(conn.clone());
+        }
+        let connecting = AsyncPgConnection::establish(&self.url);
+        let conn = match tokio::time::timeout(std::time::Duration::from_secs(5), connecting).await {
+            Ok(Ok(conn)) => Arc::new(conn),
+            Ok(Err(e)) => return Err(ApiError::Unavailable(e.to_string())),
+            Err(_) => return Err(ApiError::Unavailable("no database connection".into())),
+        };
+        *slot = Some(conn.clone());
+        Ok(conn)
     }
 
     /// Runs `f` on the explicit platform path: authentication and platform-admin
@@ -255,11 +244,6 @@ impl Tx {
 
     fn conn(&mut self) -> &mut Conn {
         self.conn.as_deref_mut().expect("open until finished")
-    }
-
-    /// Returns the connection to the pool: its transaction has ended.
-    fn release(mut self) {
-        drop(self.conn.take());
     }
 
     async fn finish<R>(mut self, result: Result<R, ApiError>) -> Result<R, ApiError> {

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::audit::{self, Change};
 use crate::auth::Auth;
 use crate::auth::rbac::{Permission, Scope};
+use crate::db::find::Find;
 use crate::db::schema::{stores, tenants};
 use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Json, Page, PageParams, Validator};
@@ -206,13 +207,12 @@ pub async fn get_one(
     }
     let store = state
         .db
-        .tenant_find(tenant, auth.user_id, async |c| {
-            stores::table
-                .find(*id)
-                .select(Store::as_select())
-                .first(c)
-                .await
-        })
+        .find(Find::<stores::table, _>::new(
+            tenant,
+            auth.user_id,
+            *id,
+            Store::as_select(),
+        ))
         .await?;
     Ok(web::Json(store))
 }

@@ -12,6 +12,7 @@ use crate::audit::{self, Change};
 use crate::auth::Auth;
 use crate::auth::rbac::{Permission, Role};
 use crate::db::Conn;
+use crate::db::find::Find;
 use crate::db::schema::{sessions, tenants, users};
 use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Json, Page, PageParams, Validator};
@@ -293,13 +294,12 @@ pub async fn get_one(
         Some(own) => {
             state
                 .db
-                .tenant_find(own, auth.user_id, async |c| {
-                    tenants::table
-                        .find(id)
-                        .select(Tenant::as_select())
-                        .first(c)
-                        .await
-                })
+                .find(Find::<tenants::table, _>::new(
+                    own,
+                    auth.user_id,
+                    id,
+                    Tenant::as_select(),
+                ))
                 .await?
         }
     };

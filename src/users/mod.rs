@@ -12,6 +12,7 @@ use crate::audit::{self, Change};
 use crate::auth::rbac::{Permission, Role, Scope};
 use crate::auth::{Auth, password, tokens};
 use crate::db::Conn;
+use crate::db::find::Find;
 use crate::db::schema::{password_resets, sessions, stores, user_stores, user_views, users};
 use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Json, Page, PageParams, Validator};
@@ -106,7 +107,7 @@ pub async fn find(conn: &mut Conn, id: Uuid) -> Result<User, ApiError> {
     Ok(view_row(&mut &*conn, id).await?.into())
 }
 
-/// A user as the API shows them; usable by [`crate::db::Db::tenant_find`].
+/// A user as the API shows them.
 async fn view_row(conn: &mut &Conn, id: Uuid) -> QueryResult<UserViewRow> {
     user_views::table
         .find(id)
@@ -476,7 +477,12 @@ pub async fn get_one(
     let tenant = auth.tenant()?;
     let user = state
         .db
-        .tenant_find(tenant, auth.user_id, async |c| view_row(c, *id).await)
+        .find(Find::<user_views::table, _>::new(
+            tenant,
+            auth.user_id,
+            *id,
+            UserViewRow::as_select(),
+        ))
         .await?
         .into();
     if !visible(&auth, scope, &user) {

@@ -238,81 +238,166 @@ async fn a_cancelled_request_never_leaks_its_tenant_to_the_next() {
 }
 
 #[actix_web::test]
-async fn a_one_round_trip_lookup_reads_only_inside_its_tenant() {
-    use karat::db::schema::users;
+async fn a_lookup_reads_only_inside_its_tenant_even_when_many_share_its_connection() {
+    use karat::db::find::Find;
+    use karat::db::schema::{stores, tenants, user_views};
+    use karat::http::error::ApiError;
+    use uuid::Uuid;
     let app = TestApp::spawn().await;
-    // One lookup connection: each lookup below reuses it, the first ones with
-    // a statement it has not prepared yet (those run after COMMIT and are asked
-    // again on the pool's one connection), the later ones with the statement
-    // cached (sent before COMMIT).
     let db = karat::db::Db::connect(&app.db.app_url(), 1).unwrap();
-    let lookup_pid = db
-        .tenant_find(app.a.id, uuid::Uuid::now_v7(), async |c| {
-            diesel::select(diesel::dsl::sql::<diesel::sql_types::Integer>(
-                "pg_backend_pid()",
-            ))
-            .get_result::<i32>(c)
-            .await
-        })
+    let reader = Uuid::now_v7();
+    let tenant_of_user = async |tenant: Uuid, id: Uuid| -> Result<Option<Uuid>, ApiError> {
+        db.find(Find::<user_views::table, _>::new(
+            tenant,
+            reader,
+            id,
+            user_views::tenant_id,
+        ))
         .await
-        .unwrap();
-    let outside = async || (outside(&db).await, lookup_idle(&db, lookup_pid).await);
-    let clean = ((None, true), true);
+    };
     let (a_user, b_user) = (
         app.user_id(T::A, Role::SalesRep),
         app.user_id(T::B, Role::SalesRep),
     );
-    let tenant_of = async |tenant: uuid::Uuid, id: uuid::Uuid| {
-        db.tenant_find(tenant, uuid::Uuid::now_v7(), async |c| {
-            users::table
-                .find(id)
-                .select(users::tenant_id)
-                .first::<Option<uuid::Uuid>>(c)
-                .await
-        })
+    // Lookups of both tenants, all queued at once on the one lookup connection.
+    let lookups = (0..200).map(|i| {
+        let (tenant, id) = match i % 4 {
+            0 => (app.a.id, a_user),
+            1 => (app.a.id, b_user),
+            2 => (app.b.id, b_user),
+            _ => (app.b.id, a_user),
+        };
+        async move { (tenant, id, tenant_of_user(tenant, id).await) }
+    });
+    for (tenant, id, found) in futures_util::future::join_all(lookups).await {
+        let own = (tenant == app.a.id) == (id == a_user);
+        match found {
+            Ok(row_tenant) => assert!(own && row_tenant == Some(tenant)),
+            Err(ApiError::NotFound) => assert!(!own),
+            Err(e) => panic!("lookup failed: {e}"),
+        }
+    }
+    let store_in = async |tenant: Uuid, id: Uuid| -> Result<Uuid, ApiError> {
+        db.find(Find::<stores::table, _>::new(
+            tenant,
+            reader,
+            id,
+            stores::id,
+        ))
         .await
     };
-    for _ in 0..3 {
-        assert_eq!(tenant_of(app.a.id, a_user).await.unwrap(), Some(app.a.id));
-        assert_eq!(outside().await, clean);
-        assert!(matches!(
-            tenant_of(app.a.id, b_user).await,
-            Err(karat::http::error::ApiError::NotFound)
-        ));
-        assert_eq!(outside().await, clean);
-        assert_eq!(tenant_of(app.b.id, b_user).await.unwrap(), Some(app.b.id));
-        assert_eq!(outside().await, clean);
-    }
-    // The transaction is read-only: a lookup cannot write.
-    let wrote = db
-        .tenant_find(app.a.id, uuid::Uuid::now_v7(), async |c| {
-            diesel::update(users::table.find(a_user))
-                .set(users::name.eq("Changed"))
-                .returning(users::name)
-                .get_result::<String>(c)
-                .await
-        })
-        .await;
-    assert!(wrote.is_err());
-    assert_eq!(outside().await, clean);
-}
+    assert_eq!(
+        store_in(app.a.id, app.a.stores[0]).await.unwrap(),
+        app.a.stores[0]
+    );
+    assert!(matches!(
+        store_in(app.b.id, app.a.stores[0]).await,
+        Err(ApiError::NotFound)
+    ));
+    let tenant_in = async |tenant: Uuid, id: Uuid| -> Result<Uuid, ApiError> {
+        db.find(Find::<tenants::table, _>::new(
+            tenant,
+            reader,
+            id,
+            tenants::id,
+        ))
+        .await
+    };
+    assert_eq!(tenant_in(app.b.id, app.b.id).await.unwrap(), app.b.id);
+    assert!(matches!(
+        tenant_in(app.b.id, app.a.id).await,
+        Err(ApiError::NotFound)
+    ));
 
-/// Whether the backend `pid` is idle: connected, outside any transaction, so
-/// none of its tenant settings (all `SET LOCAL`) remain.
-async fn lookup_idle(db: &karat::db::Db, pid: i32) -> bool {
-    use diesel::sql_types::{Integer, Text};
+    // A lookup on a lost connection fails; the next one reconnects.
+    let lookup_pid: i32 = db
+        .with_conn(async |c| {
+            Ok(
+                diesel::select(diesel::dsl::sql::<diesel::sql_types::Integer>(
+                    "(SELECT pid FROM pg_stat_activity WHERE query LIKE '%karat_find_tenant%' \
+                  AND datname = current_database() AND pid <> pg_backend_pid())",
+                ))
+                .get_result(c)
+                .await?,
+            )
+        })
+        .await
+        .unwrap();
     db.with_conn(async |c| {
-        Ok(diesel::select(
-            diesel::dsl::sql::<Text>("(SELECT state FROM pg_stat_activity WHERE pid = ")
-                .bind::<Integer, _>(pid)
-                .sql(")"),
-        )
-        .get_result::<String>(c)
-        .await?
-            == "idle")
+        c.batch_execute(&format!("SELECT pg_terminate_backend({lookup_pid})"))
+            .await?;
+        Ok(())
     })
     .await
-    .unwrap()
+    .unwrap();
+    assert!(tenant_in(app.b.id, app.b.id).await.is_err());
+    assert_eq!(tenant_in(app.b.id, app.b.id).await.unwrap(), app.b.id);
+}
+
+#[actix_web::test]
+async fn a_lookup_function_leaves_the_settings_of_its_caller_as_they_were() {
+    use diesel::sql_types::{BigInt, Nullable, Text};
+    let app = TestApp::spawn().await;
+    let db = karat::db::Db::connect(&app.db.app_url(), 1).unwrap();
+    let (a_user, b_user) = (
+        app.user_id(T::A, Role::SalesRep),
+        app.user_id(T::B, Role::SalesRep),
+    );
+    let a = app.a.id;
+    let found = |id: uuid::Uuid| {
+        format!(
+            "(SELECT count(*) FROM karat_find_user('{a}', '{}', '{id}'))",
+            uuid::Uuid::now_v7()
+        )
+    };
+    let settings = "NULLIF(current_setting('app.tenant_id', true), '') || '/' || \
+                    coalesce(NULLIF(current_setting('app.platform', true), ''), '-')";
+    // Alone, its statement is its transaction: nothing remains after it.
+    let (alone, other, after) = db
+        .with_conn(async |c| {
+            let alone = diesel::select(diesel::dsl::sql::<BigInt>(&found(a_user)))
+                .get_result::<i64>(c)
+                .await?;
+            let other = diesel::select(diesel::dsl::sql::<BigInt>(&found(b_user)))
+                .get_result::<i64>(c)
+                .await?;
+            let after = diesel::select(diesel::dsl::sql::<Nullable<Text>>(settings))
+                .get_result::<Option<String>>(c)
+                .await?;
+            Ok((alone, other, after))
+        })
+        .await
+        .unwrap();
+    assert_eq!((alone, other, after), (1, 0, None));
+    // Inside tenant B's transaction it reads as A, and B's transaction goes on as B.
+    let (inside, after) = db
+        .tenant_tx(app.b.id, uuid::Uuid::now_v7(), async |c| {
+            let inside = diesel::select(diesel::dsl::sql::<BigInt>(&found(a_user)))
+                .get_result::<i64>(c)
+                .await?;
+            let after = diesel::select(diesel::dsl::sql::<Nullable<Text>>(settings))
+                .get_result::<Option<String>>(c)
+                .await?;
+            Ok((inside, after))
+        })
+        .await
+        .unwrap();
+    assert_eq!((inside, after), (1, Some(format!("{}/-", app.b.id))));
+    // On the platform path it sees only the tenant it is given, and the path
+    // stays the platform's.
+    let (other, after) = db
+        .platform_tx(async |c| {
+            let other = diesel::select(diesel::dsl::sql::<BigInt>(&found(b_user)))
+                .get_result::<i64>(c)
+                .await?;
+            let after = diesel::select(diesel::dsl::sql::<Text>("current_setting('app.platform')"))
+                .get_result::<String>(c)
+                .await?;
+            Ok((other, after))
+        })
+        .await
+        .unwrap();
+    assert_eq!((other, after.as_str()), (0, "on"));
 }
 
 /// The tenant setting a plain checkout sees, and whether it is outside any
