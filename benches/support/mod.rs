@@ -77,7 +77,20 @@ impl Server {
         let out = std::fs::File::create(&log).map_err(|e| format!("create {log:?}: {e}"))?;
         let err = out.try_clone().map_err(|e| e.to_string())?;
         let started = Instant::now();
-        let child = std::process::Command::new(server)
+        let mut command = std::process::Command::new(server);
+        // The server gets a session of its own, as a service does, apart from
+        // this load tool: where the kernel schedules by session (autogroup),
+        // sharing one splits a single CPU share between them (see benches/http.sh).
+        // SAFETY: setsid is async-signal-safe and touches no memory of this process.
+        unsafe {
+            std::os::unix::process::CommandExt::pre_exec(&mut command, || {
+                if libc::setsid() < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let child = command
             .args(["serve", "--demo"])
             .env("KARAT_DATA_DIR", &data_dir)
             .env("KARAT_ADDR", "127.0.0.1:0")
