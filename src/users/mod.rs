@@ -93,7 +93,6 @@ impl From<UserViewRow> for User {
     }
 }
 
-/// One user by id with their stores, as visible in the current transaction.
 /// The stores `user` belongs to.
 pub async fn store_ids_of(conn: &mut Conn, user: Uuid) -> Result<Vec<Uuid>, ApiError> {
     Ok(user_stores::table
@@ -103,17 +102,14 @@ pub async fn store_ids_of(conn: &mut Conn, user: Uuid) -> Result<Vec<Uuid>, ApiE
         .await?)
 }
 
+/// One user by id with their stores, as visible in the current transaction.
 pub async fn find(conn: &mut Conn, id: Uuid) -> Result<User, ApiError> {
-    Ok(view_row(&mut &*conn, id).await?.into())
-}
-
-/// A user as the API shows them.
-async fn view_row(conn: &mut &Conn, id: Uuid) -> QueryResult<UserViewRow> {
-    user_views::table
+    Ok(user_views::table
         .find(id)
         .select(UserViewRow::as_select())
-        .first(conn)
-        .await
+        .first::<UserViewRow>(conn)
+        .await?
+        .into())
 }
 
 /// Whether the caller may see this user at all (scope check after RLS).
